@@ -1,0 +1,334 @@
+"""Result records: full precision, codebook order, immutable.
+
+Every record has ``to_dict()`` (JSON-safe, stable key order: the ``results.json`` contract)
+and the top-level :class:`SurveyResults` has ``to_frame()`` (tidy, one row per item x
+breakdown x group x category). Nothing here rounds: rounding happens once, in
+:mod:`surveykit.render.format`. A suppressed group keeps its label and the reason, and no
+figures at all, so no renderer can show them by mistake.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+OVERALL = "(all respondents)"
+
+
+def _num(x: float | None) -> float | int | None:
+    """JSON-safe number: NaN/inf become None; integral counts stay integers."""
+    if x is None:
+        return None
+    x = float(x)
+    if not math.isfinite(x):
+        return None
+    return x
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One item's answers within one group (or overall)."""
+
+    n: int
+    counts: tuple[float, ...]
+    not_applicable: float
+    pct_positive: float
+    pct_neutral: float
+    pct_negative: float
+    mean: float
+
+    def to_dict(self, labels: tuple[str, ...]) -> dict[str, Any]:
+        return {
+            "n": int(self.n),
+            "pct_positive": _num(self.pct_positive),
+            "pct_neutral": _num(self.pct_neutral),
+            "pct_negative": _num(self.pct_negative),
+            "mean": _num(self.mean),
+            "counts": {lab: _num(c) for lab, c in zip(labels, self.counts)},
+            "not_applicable": _num(self.not_applicable),
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A group against the rest of the sample on % positive."""
+
+    rest_n: int
+    rest_pct_positive: float
+    difference: float
+    p_value: float
+    p_adjusted: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"test": "two-proportion z", "rest_n": int(self.rest_n),
+                "rest_pct_positive": _num(self.rest_pct_positive),
+                "difference": _num(self.difference), "p_value": _num(self.p_value),
+                "p_adjusted": _num(self.p_adjusted)}
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """A group of a breakdown: its figures, or the reason they are withheld."""
+
+    group: str
+    figures: Figures | None
+    vs_rest: Comparison | None = None
+    suppressed: bool = False
+    suppression: str | None = None
+
+    def to_dict(self, labels: tuple[str, ...]) -> dict[str, Any]:
+        if self.suppressed or self.figures is None:
+            return {"group": self.group, "suppressed": True, "suppression": self.suppression}
+        out: dict[str, Any] = {"group": self.group, "suppressed": False}
+        out.update(self.figures.to_dict(labels))
+        if self.vs_rest is not None:
+            out["vs_rest"] = self.vs_rest.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """An omnibus test of one item by one breakdown."""
+
+    name: str
+    statistic: float
+    df: int
+    p_value: float
+    p_adjusted: float
+    effect_size: float
+    n: int
+    min_expected: float
+    share_expected_lt5: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "statistic": _num(self.statistic), "df": int(self.df),
+                "p_value": _num(self.p_value), "p_adjusted": _num(self.p_adjusted),
+                "effect_size": _num(self.effect_size), "effect_size_name": "Cramér's V",
+                "n": int(self.n), "min_expected": _num(self.min_expected),
+                "share_expected_lt5": _num(self.share_expected_lt5)}
+
+
+@dataclass(frozen=True)
+class ItemBreakdown:
+    """One item by one breakdown."""
+
+    breakdown: str
+    groups: tuple[GroupResult, ...]
+    test: TestResult | None
+
+    def to_dict(self, labels: tuple[str, ...]) -> dict[str, Any]:
+        return {"groups": [g.to_dict(labels) for g in self.groups],
+                "test": self.test.to_dict() if self.test is not None else None}
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """Everything about one scaled item."""
+
+    id: str
+    label: str
+    theme: str
+    labels: tuple[str, ...]
+    not_applicable_labels: tuple[str, ...]
+    polarity: tuple[int, ...]
+    reverse: bool
+    overall: Figures
+    by: dict[str, ItemBreakdown] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "label": self.label, "theme": self.theme,
+            "scale": {"labels": list(self.labels),
+                      "not_applicable": list(self.not_applicable_labels),
+                      "polarity": list(self.polarity)},
+            "reverse": self.reverse,
+            "overall": self.overall.to_dict(self.labels),
+            "by": {b: ib.to_dict(self.labels) for b, ib in self.by.items()},
+        }
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """Respondents in one group of a breakdown."""
+
+    group: str
+    n: int | None
+    suppressed: bool = False
+    suppression: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.suppressed:
+            return {"group": self.group, "suppressed": True, "suppression": self.suppression}
+        return {"group": self.group, "suppressed": False, "n": int(self.n or 0)}
+
+
+@dataclass(frozen=True)
+class BreakdownSummary:
+    """Respondents by the groups of one breakdown."""
+
+    id: str
+    label: str
+    groups: tuple[GroupCount, ...]
+    not_stated: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label,
+                "groups": [g.to_dict() for g in self.groups], "not_stated": self.not_stated}
+
+
+@dataclass(frozen=True)
+class CrossSummary:
+    """Respondents by two breakdowns (the fieldwork table), suppressed cells as None."""
+
+    rows: str
+    columns: str
+    row_groups: tuple[str, ...]
+    column_groups: tuple[str, ...]
+    cells: tuple[tuple[int | None, ...], ...]
+    row_totals: tuple[int | None, ...]
+    column_totals: tuple[int | None, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "columns": self.columns,
+                "row_groups": list(self.row_groups), "column_groups": list(self.column_groups),
+                "cells": [list(r) for r in self.cells], "row_totals": list(self.row_totals),
+                "column_totals": list(self.column_totals)}
+
+
+@dataclass(frozen=True)
+class MultiFigures:
+    """A tick-all-that-apply question within one group."""
+
+    n: int
+    counts: tuple[float, ...]
+    pct_respondents: tuple[float, ...]
+    pct_responses: tuple[float, ...]
+
+    def to_dict(self, options: tuple[str, ...]) -> dict[str, Any]:
+        return {"n": int(self.n), "options": [
+            {"option": o, "count": _num(c), "pct_respondents": _num(pr),
+             "pct_responses": _num(ps)}
+            for o, c, pr, ps in zip(options, self.counts, self.pct_respondents,
+                                    self.pct_responses)]}
+
+
+@dataclass(frozen=True)
+class MultiGroup:
+    group: str
+    figures: MultiFigures | None
+    suppressed: bool = False
+    suppression: str | None = None
+
+    def to_dict(self, options: tuple[str, ...]) -> dict[str, Any]:
+        if self.suppressed or self.figures is None:
+            return {"group": self.group, "suppressed": True, "suppression": self.suppression}
+        return {"group": self.group, "suppressed": False, **self.figures.to_dict(options)}
+
+
+@dataclass(frozen=True)
+class MultiResult:
+    id: str
+    label: str
+    options: tuple[str, ...]
+    overall: MultiFigures
+    by: dict[str, tuple[MultiGroup, ...]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "options": list(self.options),
+                "overall": self.overall.to_dict(self.options),
+                "by": {b: {"groups": [g.to_dict(self.options) for g in gs]}
+                       for b, gs in self.by.items()}}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A headline: one group differs from the rest of the sample, significantly."""
+
+    item: str
+    item_label: str
+    breakdown: str
+    breakdown_label: str
+    group: str
+    direction: str  # "higher" or "lower"
+    group_pct: float
+    group_n: int
+    rest_pct: float
+    rest_n: int
+    p_adjusted: float
+    omnibus_p_adjusted: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: (_num(v) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the results were made (written into results.json and the methods note)."""
+
+    min_group: int
+    correction: str
+    alpha: float
+    min_difference: float
+    weighted: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    """All results of one analysis run."""
+
+    title: str
+    source: str
+    respondents: int
+    breakdowns: tuple[BreakdownSummary, ...]
+    items: tuple[ItemResult, ...]
+    multi: tuple[MultiResult, ...]
+    cross: tuple[CrossSummary, ...]
+    settings: Settings
+    findings: tuple[Finding, ...] = ()
+    warnings: tuple[str, ...] = ()
+    suppression_applied: bool = False
+
+    def item(self, item_id: str) -> ItemResult:
+        return next(i for i in self.items if i.id == item_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``results.json`` payload (without the version header the renderer adds)."""
+        return {
+            "title": self.title,
+            "respondents": int(self.respondents),
+            "breakdowns": [b.id for b in self.breakdowns],
+            "breakdown_summary": [b.to_dict() for b in self.breakdowns],
+            "cross": [c.to_dict() for c in self.cross],
+            "settings": self.settings.to_dict(),
+            "suppression_applied": self.suppression_applied,
+            "items": [i.to_dict() for i in self.items],
+            "multi": [m.to_dict() for m in self.multi],
+            "findings": [f.to_dict() for f in self.findings],
+            "warnings": list(self.warnings),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy long table: one row per item x breakdown x group x answer category."""
+        rows = []
+        for item in self.items:
+            cells = [("(overall)", OVERALL, item.overall, False)]
+            for b, ib in item.by.items():
+                cells += [(b, g.group, g.figures, g.suppressed) for g in ib.groups]
+            for breakdown, group, fig, hidden in cells:
+                for cat, label in enumerate(item.labels):
+                    count = None if hidden or fig is None else fig.counts[cat]
+                    base = None if hidden or fig is None else fig.n
+                    rows.append({
+                        "item": item.id, "breakdown": breakdown, "group": group,
+                        "category": label, "count": count, "base": base,
+                        "pct": (100 * count / base) if count is not None and base else None,
+                        "suppressed": hidden,
+                    })
+        return pd.DataFrame(rows, columns=["item", "breakdown", "group", "category", "count",
+                                           "base", "pct", "suppressed"])

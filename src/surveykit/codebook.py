@@ -1,0 +1,254 @@
+"""Read, write and infer codebooks (YAML).
+
+The codebook format is documented in ``docs/codebook.md``. Loading validates structure
+only; whether the codebook matches a data file is checked when a :class:`~surveykit.Survey`
+is built, because only then are the columns known.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from surveykit.errors import CodebookError
+from surveykit.inference import infer_codebook
+from surveykit.model import (
+    Breakdown,
+    Codebook,
+    Item,
+    MultiResponse,
+    Scale,
+    TextQuestion,
+)
+from surveykit.presets import TEXT_PRESETS
+
+__all__ = ["load_codebook", "parse_codebook", "dump_codebook", "codebook_to_dict",
+           "infer_codebook"]
+
+_PRESETS = {s.name: s for s in TEXT_PRESETS}
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Load a codebook from a YAML file.
+
+    Parameters
+    ----------
+    path
+        A ``codebook.yaml`` as documented in ``docs/codebook.md``.
+
+    Raises
+    ------
+    CodebookError
+        When the file is missing, is not YAML, or does not describe a valid codebook; the
+        message names the file and the offending entry.
+
+    Examples
+    --------
+    >>> cb = load_codebook("examples/glasgow/codebook.yaml")  # doctest: +SKIP
+    >>> [b.id for b in cb.breakdowns]                          # doctest: +SKIP
+    ['sector', 'role']
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CodebookError("codebook file not found", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodebookError(f"cannot read codebook: {exc}", path=str(path)) from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise CodebookError(f"not valid YAML: {problem}", path=str(path), row=row) from None
+    return parse_codebook(raw, source=str(path))
+
+
+def _need(mapping: dict, key: str, where: str, source: str) -> Any:
+    if key not in mapping or mapping[key] in (None, ""):
+        raise CodebookError(f"{where} needs '{key}'", path=source)
+    return mapping[key]
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, int, float)):
+        return (str(value),)
+    return tuple(str(v) for v in value)
+
+
+def _parse_scale(name: str, spec: Any, source: str) -> Scale:
+    if isinstance(spec, str) and spec in _PRESETS:
+        return _PRESETS[spec]
+    if not isinstance(spec, dict):
+        raise CodebookError(f"scale '{name}' must be a mapping or a preset name", path=source)
+    if "preset" in spec:
+        base = _PRESETS.get(str(spec["preset"]))
+        if base is None:
+            raise CodebookError(
+                f"scale '{name}': unknown preset '{spec['preset']}' "
+                f"(known: {', '.join(sorted(_PRESETS))})", path=source)
+        na = _strs(spec.get("not_applicable", ()))
+        return Scale(**{**base.__dict__, "name": name, "not_applicable": na})
+    labels = _strs(_need(spec, "labels", f"scale '{name}'", source))
+    if len(set(labels)) != len(labels):
+        raise CodebookError(f"scale '{name}' repeats a label", path=source)
+    na = _strs(spec.get("not_applicable"))
+    groups = {k: _strs(spec.get(k)) for k in ("positive", "neutral", "negative")}
+    for key, labs in groups.items():
+        for lab in labs:
+            if lab not in labels:
+                raise CodebookError(
+                    f"scale '{name}': {key} label '{lab}' is not one of its labels", path=source)
+    if not any(groups.values()):
+        # Default split: points above the middle positive, below negative.
+        half = len(labels) // 2
+        groups = {"negative": labels[:half], "positive": labels[len(labels) - half:],
+                  "neutral": labels[half:len(labels) - half]}
+    codes = spec.get("codes")
+    if codes is not None:
+        codes = tuple(float(c) for c in codes)
+        if len(codes) != len(labels):
+            raise CodebookError(f"scale '{name}': {len(codes)} codes for {len(labels)} labels",
+                                path=source)
+    aliases = tuple((str(a), str(t)) for a, t in (spec.get("aliases") or {}).items())
+    for alias, target in aliases:
+        if target not in labels + na:
+            raise CodebookError(f"scale '{name}': alias '{alias}' points to unknown '{target}'",
+                                path=source)
+    return Scale(
+        name=name, labels=labels, not_applicable=na, codes=codes,
+        not_applicable_codes=tuple(float(c) for c in spec.get("not_applicable_codes") or ()),
+        aliases=aliases, **groups,
+    )
+
+
+def parse_codebook(raw: Any, source: str = "<codebook>") -> Codebook:
+    """Build a :class:`Codebook` from the parsed YAML mapping (see ``docs/codebook.md``)."""
+    if not isinstance(raw, dict):
+        raise CodebookError("a codebook must be a YAML mapping with 'items'", path=source)
+    unknown = set(raw) - {"title", "id", "weight", "scales", "items", "multi", "text",
+                          "breakdowns", "drop", "version"}
+    if unknown:
+        raise CodebookError(f"unknown codebook key(s): {', '.join(sorted(unknown))}", path=source)
+    scales = {name: _parse_scale(str(name), spec, source)
+              for name, spec in (raw.get("scales") or {}).items()}
+    items = []
+    for n, spec in enumerate(raw.get("items") or [], start=1):
+        if not isinstance(spec, dict):
+            raise CodebookError(f"item {n} must be a mapping", path=source)
+        item_id = str(_need(spec, "id", f"item {n}", source))
+        scale_name = str(_need(spec, "scale", f"item '{item_id}'", source))
+        scale = scales.get(scale_name) or _PRESETS.get(scale_name)
+        if scale is None:
+            raise CodebookError(f"item '{item_id}' uses unknown scale '{scale_name}'", path=source)
+        items.append(Item(
+            id=item_id, column=str(spec.get("column", item_id)),
+            label=str(spec.get("label", spec.get("column", item_id))), scale=scale,
+            theme=str(spec.get("theme", "") or ""), reverse=bool(spec.get("reverse", False)),
+        ))
+    multi = []
+    for spec in raw.get("multi") or []:
+        mid = str(_need(spec, "id", "multi question", source))
+        options = spec.get("options")
+        columns = spec.get("columns")
+        if isinstance(columns, dict):  # {option label: column}
+            options, columns = list(columns), list(columns.values())
+        if not options:
+            raise CodebookError(f"multi question '{mid}' needs 'options'", path=source)
+        if columns is None and "column" not in spec:
+            raise CodebookError(f"multi question '{mid}' needs 'columns' or 'column'", path=source)
+        multi.append(MultiResponse(
+            id=mid, label=str(spec.get("label", mid)), options=_strs(options),
+            columns=_strs(columns) if columns is not None else None,
+            column=str(spec["column"]) if "column" in spec else None,
+            separator=str(spec.get("separator", ";")),
+        ))
+    text = [TextQuestion(id=str(_need(s, "id", "text question", source)),
+                         column=str(s.get("column", s["id"])), label=str(s.get("label", s["id"])))
+            for s in raw.get("text") or []]
+    breakdowns = []
+    for spec in raw.get("breakdowns") or []:
+        if isinstance(spec, str):
+            spec = {"id": spec}
+        bid = str(_need(spec, "id", "breakdown", source))
+        breakdowns.append(Breakdown(
+            id=bid, column=str(spec.get("column", bid)), label=str(spec.get("label", bid)),
+            groups=_strs(spec.get("groups")),
+            mapping=tuple((str(a), str(t)) for a, t in (spec.get("map") or {}).items()),
+        ))
+    ids = [x.id for x in [*items, *multi, *text, *breakdowns]]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise CodebookError(f"duplicate id(s): {', '.join(dupes)}", path=source)
+    if not items and not multi:
+        raise CodebookError("the codebook lists no items", path=source)
+    return Codebook(
+        items=tuple(items), breakdowns=tuple(breakdowns), multi=tuple(multi), text=tuple(text),
+        scales=tuple(scales.values()), id_column=raw.get("id"), weight=raw.get("weight"),
+        title=str(raw.get("title") or "Staff survey"), drop=_strs(raw.get("drop")),
+    )
+
+
+def _scale_to_dict(scale: Scale) -> dict[str, Any]:
+    out: dict[str, Any] = {"labels": list(scale.labels)}
+    for key in ("positive", "neutral", "negative", "not_applicable"):
+        if getattr(scale, key):
+            out[key] = list(getattr(scale, key))
+    if scale.codes is not None:
+        out["codes"] = [int(c) if float(c).is_integer() else c for c in scale.codes]
+    if scale.not_applicable_codes:
+        out["not_applicable_codes"] = [int(c) if float(c).is_integer() else c
+                                       for c in scale.not_applicable_codes]
+    if scale.aliases:
+        out["aliases"] = dict(scale.aliases)
+    return out
+
+
+def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
+    """The codebook as the plain mapping that :func:`parse_codebook` reads back."""
+    scales: dict[str, Scale] = {}
+    for item in cb.items:
+        scales.setdefault(item.scale.name, item.scale)
+    out: dict[str, Any] = {"title": cb.title}
+    if cb.id_column:
+        out["id"] = cb.id_column
+    if cb.weight:
+        out["weight"] = cb.weight
+    out["scales"] = {name: _scale_to_dict(s) for name, s in scales.items()}
+    out["items"] = [
+        {"id": i.id, "column": i.column, "label": i.label, "scale": i.scale.name,
+         **({"theme": i.theme} if i.theme else {}), **({"reverse": True} if i.reverse else {})}
+        for i in cb.items
+    ]
+    if cb.multi:
+        out["multi"] = [
+            {"id": m.id, "label": m.label,
+             **({"columns": dict(zip(m.options, m.columns))} if m.columns else
+                {"column": m.column, "separator": m.separator, "options": list(m.options)})}
+            for m in cb.multi
+        ]
+    if cb.text:
+        out["text"] = [{"id": t.id, "column": t.column, "label": t.label} for t in cb.text]
+    if cb.breakdowns:
+        out["breakdowns"] = [
+            {"id": b.id, "column": b.column, "label": b.label,
+             **({"groups": list(b.groups)} if b.groups else {}),
+             **({"map": dict(b.mapping)} if b.mapping else {})}
+            for b in cb.breakdowns
+        ]
+    if cb.drop:
+        out["drop"] = list(cb.drop)
+    return out
+
+
+def dump_codebook(cb: Codebook, path: str | Path | None = None) -> str:
+    """Write the codebook as YAML (to ``path`` when given) and return the text."""
+    text = yaml.safe_dump(codebook_to_dict(cb), sort_keys=False, allow_unicode=True, width=100)
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
