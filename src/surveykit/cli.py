@@ -27,7 +27,8 @@ app = typer.Typer(
 FileArg = Annotated[Path, typer.Argument(help="The survey export (.xlsx, .csv ...).",
                                          show_default=False)]
 CodebookOpt = Annotated[Optional[Path], typer.Option(
-    "--codebook", "-c", help="Codebook YAML; inferred from the data when omitted.")]
+    "--codebook", "-c", help="Codebook YAML. Default: <file>.codebook.yaml or codebook.yaml "
+                             "beside the data, else inferred from the data.")]
 SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="Worksheet name or index.")]
 HeaderRowOpt = Annotated[Optional[int], typer.Option(
     "--header-row", min=1, help="Row number of the column headers (default: detected).")]
@@ -110,7 +111,7 @@ def analyse_command(
         _fail(exc, debug)
         return
     for line in report.inferred:
-        typer.echo(f"inferred: {line}", err=True)
+        typer.echo(line if line.startswith("using codebook") else f"inferred: {line}", err=True)
     for warning in report.results.warnings:
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"{report.results.respondents:,} respondents, {len(report.results.items)} items, "

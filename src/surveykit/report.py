@@ -67,11 +67,25 @@ def _with_breakdowns(cb: Codebook, by: Sequence[str], columns: Sequence[str]) ->
     return replace(cb, breakdowns=cb.breakdowns + tuple(extra))
 
 
+def find_codebook(path: str | Path) -> Path | None:
+    """A codebook kept beside the data: ``<name>.codebook.yaml``, else ``codebook.yaml``."""
+    path = Path(path)
+    for candidate in (path.with_name(f"{path.stem}.codebook.yaml"),
+                      path.with_name("codebook.yaml")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def load_survey(path: str | Path, codebook: str | Path | Codebook | None = None,
                 by: Sequence[str] = (), **read_options) -> tuple[Survey, tuple[str, ...]]:
-    """Read the data and its codebook; return the survey and what was inferred (if any)."""
+    """Read the data and its codebook; return the survey and notes on where the codebook
+    came from (found beside the data, or inferred and what was inferred)."""
     table = read_table(path, **read_options)
     inferred: tuple[str, ...] = ()
+    if codebook is None and (found := find_codebook(path)) is not None:
+        codebook = found
+        inferred = (f"using codebook {found} (found beside the data)",)
     if codebook is None:
         cb = infer_codebook(table.frame)
         inferred = tuple(describe_codebook(cb))

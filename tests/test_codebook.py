@@ -1,0 +1,114 @@
+"""Codebook loading, validation messages, round trips and presets."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import EXAMPLE
+from surveykit import CodebookError, Survey, dump_codebook, infer_codebook, load_codebook
+from surveykit.codebook import parse_codebook
+from surveykit.model import normalise_label
+from surveykit.presets import numeric_scale
+
+
+def test_example_codebook_loads():
+    cb = load_codebook(EXAMPLE / "codebook.yaml")
+    assert [b.id for b in cb.breakdowns] == ["sector", "role"]
+    assert len(cb.items) == 20
+    assert cb.items[0].scale.not_applicable == ("Don't know",)
+    assert sum(i.reverse for i in cb.items) == 1
+    assert cb.multi[0].separator == ";"
+
+
+def test_round_trip_through_yaml(tmp_path):
+    cb = load_codebook(EXAMPLE / "codebook.yaml")
+    path = tmp_path / "again.yaml"
+    dump_codebook(cb, path)
+    again = load_codebook(path)
+    assert again.items == cb.items
+    assert again.breakdowns == cb.breakdowns
+    assert again.multi == cb.multi
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("items: [", "not valid YAML"),
+    ("- just a list", "must be a YAML mapping"),
+    ("items:\n  - {id: a, column: A, scale: nosuch}", "unknown scale 'nosuch'"),
+    ("items:\n  - {column: A, scale: agree5}", "needs 'id'"),
+    ("items: []", "lists no items"),
+    ("items:\n  - {id: a, scale: agree5}\n  - {id: a, scale: agree5}", "duplicate id"),
+    ("scales:\n  s: {labels: [a, b], positive: [c]}\nitems:\n  - {id: a, scale: s}",
+     "positive label 'c' is not one of its labels"),
+    ("colour: red\nitems:\n  - {id: a, scale: agree5}", "unknown codebook key"),
+])
+def test_bad_codebooks_give_one_line_errors(tmp_path, text, needle):
+    path = tmp_path / "cb.yaml"
+    path.write_text(text)
+    with pytest.raises(CodebookError) as err:
+        load_codebook(path)
+    message = err.value.one_line()
+    assert needle in message and "cb.yaml" in message and "\n" not in message
+
+
+def test_missing_codebook_file(tmp_path):
+    with pytest.raises(CodebookError, match="not found"):
+        load_codebook(tmp_path / "nope.yaml")
+
+
+def test_answer_matching_ignores_case_quotes_and_spaces():
+    assert normalise_label("  Don’t   KNOW ") == "don't know"
+    cb = parse_codebook({"items": [{"id": "q", "scale": "agree5"}]})
+    scale = cb.items[0].scale
+    lookup = scale.lookup()
+    assert lookup[normalise_label("STRONGLY AGREE")] == 4
+    assert lookup[normalise_label("Neither agree or disagree")] == 2  # LimeSurvey's wording
+
+
+def test_numeric_codes_scale(tmp_path):
+    cb = parse_codebook({
+        "scales": {"s": {"labels": ["Bad", "OK", "Good"], "codes": [1, 2, 3],
+                         "not_applicable": ["N/A"], "not_applicable_codes": [9]}},
+        "items": [{"id": "q", "scale": "s"}]})
+    frame = pd.DataFrame({"q": [1, 2.0, "3", 9, None]})
+    survey = Survey.from_frame(frame, cb)
+    assert survey.item_codes[:, 0].tolist() == [0, 1, 2, 3, -1]
+    scale = cb.items[0].scale
+    assert scale.positive == ("Good",) and scale.negative == ("Bad",) and scale.neutral == ("OK",)
+
+
+@pytest.mark.parametrize("k,positive,neutral", [
+    (4, ("3", "4"), ()), (5, ("4", "5"), ("3",)), (6, ("4", "5", "6"), ()),
+    (7, ("5", "6", "7"), ("4",)),
+])
+def test_numeric_scales_split_at_the_middle(k, positive, neutral):
+    s = numeric_scale(k)
+    assert s.positive == positive and s.neutral == neutral
+    assert len(s.negative) == len(s.positive)
+
+
+def test_inference_on_text_and_numeric_layouts():
+    text = pd.DataFrame({
+        "Respondent ID": [1, 2, 3, 4],
+        "Department": ["A", "B", "A", "B"],
+        "I like my job": ["strongly agree", "Agree", "DISAGREE", "Don't know"],
+        "Comments": ["The canteen food has improved a great deal", "More training please!",
+                     None, "Nothing further to add at this time"],
+    })
+    cb = infer_codebook(text)
+    assert [i.column for i in cb.items] == ["I like my job"]
+    assert cb.items[0].scale.name == "agree5"
+    assert cb.items[0].scale.not_applicable == ("Don't know",)
+    assert cb.id_column == "Respondent ID"
+    assert [b.column for b in cb.breakdowns] == ["Department"]
+    assert [t.column for t in cb.text] == ["Comments"]
+    numeric = pd.DataFrame({"team": list("ABCABC"), "q1": [1, 2, 3, 4, 5, 5],
+                            "q2": [1, 1, 2, 3, 4, 4]})
+    cb = infer_codebook(numeric)
+    # q2 never reached 5 but shares the survey's 1-5 scale
+    assert {i.scale.name for i in cb.items} == {"numeric1to5"}
+
+
+def test_inference_without_items_is_a_clear_error():
+    with pytest.raises(CodebookError, match="no survey items recognised"):
+        infer_codebook(pd.DataFrame({"name": ["a", "b"], "age": [31, 45]}))
