@@ -74,6 +74,11 @@ def _read_options(sheet, header_row, format_in) -> dict:
     return options
 
 
+ConfigOpt = Annotated[Optional[Path], typer.Option(
+    "--config", help="Settings file (default: surveykit.toml, or [tool.surveykit] in "
+                     "pyproject.toml, in the working folder).")]
+
+
 @app.command("analyse")
 def analyse_command(
     file: FileArg,
@@ -81,30 +86,40 @@ def analyse_command(
     by: Annotated[Optional[list[str]], typer.Option(
         "--by", "-b", help="Breakdown (codebook id or column); repeat for several. "
                            "Default: the codebook's breakdowns.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path(
-        "surveykit-output"),
-    format: Annotated[str, typer.Option("--format", "-f",
-                                        help="Outputs, comma-separated: html,json.")] = "html,json",
-    min_group: Annotated[int, typer.Option(
-        "--min-group", help="Smallest group whose results are shown.")] = 10,
-    correction: Annotated[str, typer.Option(
-        "--correction", help="Multiple-comparison correction: holm, bh, bonferroni, none.")
-    ] = "holm",
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="Output folder. [default: surveykit-output]")] = None,
+    format: Annotated[Optional[str], typer.Option(
+        "--format", "-f", help="Outputs, comma-separated. [default: all]")] = None,
+    min_group: Annotated[Optional[int], typer.Option(
+        "--min-group", help="Smallest group whose results are shown. [default: 10]")] = None,
+    correction: Annotated[Optional[str], typer.Option(
+        "--correction", help="Multiple-comparison correction: holm, bh, bonferroni, none. "
+                             "[default: holm]")] = None,
+    alpha: Annotated[Optional[float], typer.Option(
+        "--alpha", help="Significance level. [default: 0.05]")] = None,
     template_dir: Annotated[Optional[Path], typer.Option(
         "--template-dir", help="Folder of templates overriding the bundled ones.")] = None,
+    config: ConfigOpt = None,
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
     format_in: FormatInOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Analyse a survey export and write the briefing paper and results."""
+    from surveykit.config import resolve_config
     from surveykit.report import build_report, parse_formats
 
     try:
-        formats = parse_formats(format)
+        settings = resolve_config(
+            {"codebook": codebook, "by": tuple(by) if by else None, "out": out,
+             "formats": format, "min_group": min_group, "correction": correction,
+             "alpha": alpha, "template_dir": template_dir},
+            config_path=config)
+        formats = parse_formats(settings.formats)
         report = build_report(
-            file, codebook=codebook, by=by, out=out, formats=formats, min_group=min_group,
-            correction=correction, template_dir=template_dir,
+            file, codebook=settings.codebook, by=settings.by, out=settings.out,
+            formats=formats, min_group=settings.min_group, correction=settings.correction,
+            template_dir=settings.template_dir,
             **_read_options(sheet, header_row, format_in),
         )
     except Exception as exc:  # noqa: BLE001 - every error becomes one line and a code
@@ -118,6 +133,59 @@ def analyse_command(
                f"{len(report.results.findings)} headline finding(s). Wrote:")
     for path in report.files:
         typer.echo(f"  {path}")
+
+
+@app.command("compare")
+def compare_command(
+    waves: Annotated[list[Path], typer.Argument(
+        help="Two or more waves, oldest first: survey exports or earlier results.json files.",
+        show_default=False)],
+    codebook: CodebookOpt = None,
+    by: Annotated[Optional[list[str]], typer.Option("--by", "-b", help="Breakdown(s).")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="Output folder for comparison.json.")] = None,
+    min_group: Annotated[Optional[int], typer.Option("--min-group")] = None,
+    correction: Annotated[Optional[str], typer.Option("--correction")] = None,
+    alpha: Annotated[Optional[float], typer.Option("--alpha")] = None,
+    config: ConfigOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Compare waves: what changed in % positive, and is it more than chance?"""
+    import json
+
+    from surveykit.compare import compare_files
+    from surveykit.config import resolve_config
+    from surveykit.errors import UsageError
+    from surveykit.output import write_outputs
+
+    try:
+        if len(waves) < 2:
+            raise UsageError("compare needs at least two waves")
+        settings = resolve_config(
+            {"codebook": codebook, "by": tuple(by) if by else None, "out": out,
+             "min_group": min_group, "correction": correction, "alpha": alpha},
+            config_path=config)
+        comparison = compare_files(waves, codebook=settings.codebook, by=settings.by,
+                                   min_group=settings.min_group,
+                                   correction=settings.correction, alpha=settings.alpha)
+        text = json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False,
+                          allow_nan=False) + "\n"
+        files = write_outputs(settings.out, {"comparison.json": text})
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, debug)
+        return
+    overall = [c for c in comparison.changes if c.breakdown == "(overall)"]
+    typer.echo(f"{len(overall)} item(s) compared across {len(comparison.waves)} waves "
+               f"({comparison.correction} correction):")
+    for c in overall:
+        typer.echo(f"  {c.item}: {c.pct_from:.1f}% -> {c.pct_to:.1f}% "
+                   f"({c.change:+.1f} points, {c.label}; {c.wave_from} -> {c.wave_to})")
+    for item, wave, what in comparison.wording_changed:
+        typer.echo(f"warning: {item} not compared in {wave}: {what}", err=True)
+    for item, present in comparison.only_in_some:
+        typer.echo(f"note: {item} only in {', '.join(present)}", err=True)
+    for path in files:
+        typer.echo(f"Wrote {path}")
 
 
 # American spelling as an alias; hidden from --help to keep the list short.
