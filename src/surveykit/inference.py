@@ -3,75 +3,177 @@
 Used when ``analyse`` is run without ``--codebook`` and by ``surveykit init``. The rules are
 deliberately conservative and every decision is reported by :func:`describe_codebook`, so
 the analyst sees what was assumed and can write it down in a codebook to change it.
+
+Given a :class:`~surveykit.ingest.RawTable` rather than a bare frame, inference also uses
+what the file says about itself: question wording, SPSS value labels and user-missing
+values, declared multiple-response sets and free-text columns.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from surveykit.errors import CodebookError
-from surveykit.model import Breakdown, Codebook, Item, Scale, TextQuestion, normalise_label
-from surveykit.presets import NOT_APPLICABLE, TEXT_PRESETS, numeric_scale
+from surveykit.model import (
+    Breakdown,
+    Codebook,
+    Item,
+    MultiResponse,
+    Scale,
+    TextQuestion,
+    normalise_label,
+)
+from surveykit.multiselect import (
+    declared_multi,
+    joined_options,
+    select_all_groups,
+    slug,
+    split_grid,
+)
+from surveykit.ordinal import is_not_applicable, order_groups, order_labels, read_label
+from surveykit.scalebuild import (
+    ScaleNames,
+    anchored_numbers,
+    coded_scale,
+    numeric_with_aliases,
+    text_scale,
+)
 
 _ID_NAMES = re.compile(r"^(respondent|response|record|resp|participant|case|staff)?[ _.-]?id$|"
-                       r"^(respondent|response)[ _]?(id|number|no)$|^responseid$", re.I)
+                       r"^(respondent|response)[ _]?(id|number|no)$|^responseid$", re.IGNORECASE)
 _META_NAMES = re.compile(
     r"^(ip[ _]?address|e-?mail( address)?|(first|last|full)[ _]?name|name|"
     r"location[ _]?(latitude|longitude)|latitude|longitude|start[ _]?(date|time)|"
     r"end[ _]?(date|time)|completion[ _]?time|last modified time|recorded[ _]?date|"
     r"timestamp|submitted|submission[ _]?(date|time)|date submitted|duration.*|status|progress|"
     r"finished|collector[ _]?id|user[ _]?language|distribution[ _]?channel|recipient.*|"
-    r"external[ _]?(reference|data reference)|custom data.*|score)$", re.I)
+    r"external[ _]?(reference|data reference)|custom data.*|score|weight|size)$", re.IGNORECASE)
+# "weight" is never taken as a survey weight unasked: in health surveys it is body weight.
 _ORG_NAMES = re.compile(r"sector|role|department|directorate|division|team|site|service|grade|"
                         r"band|location|organi[sz]ation|staff[ _]?group|job|profession|region|"
-                        r"area|unit|occupation", re.I)
-_NA_KEYS = {normalise_label(x) for x in NOT_APPLICABLE}
+                        r"area|unit|occupation|industry|employer|contract|position", re.IGNORECASE)
+_RANKING = re.compile(r"\brank(ing)?\b|\bin order of preference\b", re.IGNORECASE)
 MAX_GROUPS = 20
 
 
-def _text_values(col: pd.Series) -> pd.Series:
-    values = col.dropna()
-    values = values[values.astype(str).str.strip() != ""]
-    return values
+@dataclass
+class _Draft:
+    """What inference has decided so far, column by column."""
+
+    items: list[tuple[str, Any]] = field(default_factory=list)  # (column, kind/payload)
+    breakdowns: list[tuple[int, Breakdown]] = field(default_factory=list)
+    multi: list[MultiResponse] = field(default_factory=list)
+    text: list[TextQuestion] = field(default_factory=list)
+    drop: list[str] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
+    id_column: str | None = None
 
 
-def _match_preset(keys: set[str]) -> tuple[Scale, tuple[str, ...]] | None:
-    """The first text preset whose labels cover every answer, and the N/A answers seen."""
-    na = {k for k in keys if k in _NA_KEYS}
-    substantive = keys - na
-    if len(substantive) < 2:
+def _unpack(data: Any) -> tuple[pd.DataFrame, Any]:
+    if isinstance(data, pd.DataFrame):
+        return data, None
+    return data.frame, data
+
+
+def _tally(col: pd.Series) -> pd.Series:
+    """Distinct non-blank answers and how often each was given.
+
+    Every rule below looks at the distinct answers only (a handful per column), never at
+    each of 100,000 cells.
+    """
+    counts = col.value_counts(dropna=True, sort=False)
+    keep = [not (isinstance(v, str) and not v.strip()) for v in counts.index]
+    return counts[keep]
+
+
+def _text_counts(tally: pd.Series) -> Counter:
+    counts: Counter[str] = Counter()
+    for value, n in zip(tally.index, tally.to_numpy()):
+        counts[str(value).strip()] += int(n)
+    return counts
+
+
+def _is_dates(tally: pd.Series, series: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return True
+    sample = list(tally.index[:50])
+    return bool(sample) and all(hasattr(v, "year") and hasattr(v, "month") for v in sample)
+
+
+def _numeric_range(distinct: pd.Index) -> tuple[int, int] | None:
+    numbers = pd.to_numeric(pd.Series(distinct, dtype=object), errors="coerce")
+    if numbers.empty or numbers.isna().any():
         return None
-    for preset in TEXT_PRESETS:
-        if substantive <= set(preset.lookup()):
-            return preset, tuple(sorted(na))
-    return None
-
-
-def _numeric_range(col: pd.Series) -> tuple[int, int] | None:
-    values = pd.to_numeric(_text_values(col), errors="coerce")
-    if values.empty or values.isna().any():
+    if not np.all(np.isclose(numbers, np.round(numbers))):
         return None
-    if not np.all(np.isclose(values, np.round(values))):
+    lo, hi = int(numbers.min()), int(numbers.max())
+    if lo not in (0, 1) or np.unique(np.round(numbers)).size < 3:
         return None
-    lo, hi = int(values.min()), int(values.max())
-    if lo not in (0, 1) or values.nunique() < 3:
-        return None
-    k = hi - lo + 1
-    return (lo, hi) if 4 <= k <= 11 else None
+    return (lo, hi) if 4 <= hi - lo + 1 <= 11 else None
 
 
-def infer_codebook(frame: pd.DataFrame, *, title: str = "Staff survey") -> Codebook:
-    """Guess what each column is: scaled items, breakdowns, an ID, free text.
+def _item_id(column: str, label: str) -> str:
+    if len(column) <= 24:
+        return slug(column)
+    grid = split_grid(label)
+    if grid:
+        return f"{slug(grid[0], 20)}_{slug(grid[1], 18)}"
+    return slug(label)
 
-    Text agree/disagree-style answers (any letter case, common spelling variants) become
-    items on a preset scale; integer columns on 1–4 … 1–11 (or 0–10) become numeric items,
-    higher = more positive; low-cardinality text columns become breakdowns; long varied
-    text becomes free text; platform metadata (e-mail, IP address, names, timestamps) is
-    left out.
+
+def _refuse_aggregated(frame: pd.DataFrame) -> None:
+    """Counts per answer (one column per scale point) are not respondents' answers."""
+    named = [c for c in frame.columns if read_label(str(c)) or is_not_applicable(str(c))]
+    if len(named) < 3 or len(frame) == 0:
+        return
+    counts = []
+    for c in named:
+        numbers = pd.to_numeric(frame[c], errors="coerce")
+        if numbers.notna().all() and (numbers >= 0).all() and np.allclose(numbers,
+                                                                           np.round(numbers)):
+            counts.append(str(c))
+    ordering = order_labels(counts) if len(counts) >= 3 else None
+    if ordering is not None and len(ordering.labels) >= 3:
+        raise CodebookError(
+            "this looks like a table of counts already aggregated (one column per answer: "
+            f"{', '.join(ordering.labels)}), not one row per respondent; surveykit needs "
+            "each respondent's answers")
+
+
+def infer_codebook(data: Any, *, title: str = "Staff survey") -> Codebook:
+    """Guess what each column is: scaled items, breakdowns, multi-response, free text.
+
+    Parameters
+    ----------
+    data
+        A :class:`~surveykit.ingest.RawTable` (preferred: its question text, SPSS value
+        labels and declared multiple-response sets are used) or a bare DataFrame.
+    title
+        The codebook's title.
+
+    Rules, in order: an ID-like name with unique values is the respondent id; platform
+    metadata and dates are left out; declared multiple-response sets, and groups of
+    Yes/No columns whose question says "select all that apply", become multi-response
+    questions; answers that read as one ordered scale (agree/disagree in any capitals and
+    common variants, satisfied, likely, frequency, Yes/No/Maybe, "Very open" .. "Not open
+    at all") become items, pooled into one scale per family of words and mapped to a preset
+    when every label belongs to one; SPSS value labels order a scale by code; integers on
+    1-4 .. 1-11 (or 0-10), with or without anchor words, become numeric items, higher = more
+    positive; joined answers ("A, B" or "A;B;") whose parts recur become multi-response;
+    low-cardinality text becomes a breakdown (organisation-like names first); long varied
+    text is free text.
+
+    Raises
+    ------
+    CodebookError
+        When nothing can be analysed (no items and no multi-response questions), or the
+        table holds aggregated counts rather than respondents.
 
     Examples
     --------
@@ -80,96 +182,199 @@ def infer_codebook(frame: pd.DataFrame, *, title: str = "Staff survey") -> Codeb
     >>> [i.id for i in cb.items], [b.id for b in cb.breakdowns]
     (['q1', 'q2'], ['team'])
     """
+    frame, meta = _unpack(data)
+    _refuse_aggregated(frame)
+    questions = dict(getattr(meta, "question_text", {}) or {})
+    draft = _Draft()
+    for found in (declared_multi(frame, getattr(meta, "multi_sets", ()) or (), questions,
+                                 draft.used),
+                  select_all_groups(frame, questions, draft.used)):
+        draft.multi += found
+    free = set(getattr(meta, "free_text", ()) or ())
+    value_labels = getattr(meta, "value_labels", {}) or {}
+    missing = getattr(meta, "missing_values", {}) or {}
     n = len(frame)
-    items: list[Item] = []
-    breakdowns: list[tuple[int, Breakdown]] = []
-    text: list[TextQuestion] = []
-    drop: list[str] = []
-    id_column = None
-    text_scales: dict[str, set[str]] = {}
-    pending_text: list[tuple[str, Scale]] = []
-    numeric: dict[str, tuple[int, int]] = {}
     for col in frame.columns:
         name = str(col)
+        if name in draft.used:
+            continue
+        label = questions.get(name) or name
         series = frame[col]
-        values = _text_values(series)
-        if values.empty:
-            drop.append(name)
+        tally = _tally(series)
+        if tally.empty:
+            draft.drop.append(name)
             continue
-        if id_column is None and _ID_NAMES.match(name.strip()) and values.is_unique \
-                and len(values) == n:
-            id_column = name
+        if draft.id_column is None and _ID_NAMES.match(name.strip()) and tally.sum() == n \
+                and len(tally) >= 0.95 * n:
+            draft.id_column = name
             continue
-        if _META_NAMES.match(name.strip()) or pd.api.types.is_datetime64_any_dtype(series):
-            drop.append(name)
+        if _META_NAMES.match(name.strip()) or _is_dates(tally, series) or \
+                _RANKING.search(label):
+            draft.drop.append(name)
             continue
-        rng = _numeric_range(series) if not _ORG_NAMES.search(name) else None
-        if rng is not None:
-            numeric[name] = rng
+        if name in free:
+            draft.text.append(TextQuestion(id=slug(name), column=name, label=label))
             continue
-        keys = {normalise_label(v) for v in values.unique()}
-        match = _match_preset(keys)
-        if match is not None:
-            preset, na = match
-            text_scales.setdefault(preset.name, set()).update(na)
-            pending_text.append((name, preset))
+        if name in value_labels:
+            seen = [str(v) for v in tally.index]
+            scale = coded_scale(name, value_labels[name], seen, missing.get(name, ()))
+            if scale is not None:
+                draft.items.append((name, ("coded", scale)))
+                continue
+        kind = _classify_answers(name, label, series, tally)
+        if kind is not None:
+            draft.items.append((name, kind))
             continue
-        distinct = len(keys)
-        if pd.api.types.is_numeric_dtype(series) and distinct > MAX_GROUPS:
-            drop.append(name)  # a measurement (age, salary): not a scale, not a group
-            continue
-        if 2 <= distinct <= MAX_GROUPS and distinct < max(3, 0.5 * len(values)):
-            score = 0 if _ORG_NAMES.search(name) else 1
-            breakdowns.append((score, Breakdown(id=_slug(name), column=name, label=name)))
-            continue
-        as_text = values.astype(str)
-        if as_text.str.len().mean() >= 15 or distinct > 0.5 * len(values):
-            text.append(TextQuestion(id=_slug(name), column=name, label=name))
-        else:
-            drop.append(name)
-    na_labels = {normalise_label(x): x for x in NOT_APPLICABLE}
-    scales: dict[str, Scale] = {}
-    for name, na in text_scales.items():
-        preset = next(p for p in TEXT_PRESETS if p.name == name)
-        scales[name] = Scale(**{**preset.__dict__,
-                                "not_applicable": tuple(na_labels[k] for k in sorted(na))})
-    for name, preset in pending_text:
-        items.append(Item(id=_slug(name), column=name, label=name, scale=scales[preset.name]))
-    if numeric:
-        common = Counter(numeric.values()).most_common(1)[0][0]
-        for name, (lo, hi) in numeric.items():
-            if common[0] <= lo and hi <= common[1]:
-                lo, hi = common
-            items.append(Item(id=_slug(name), column=name, label=name,
-                               scale=numeric_scale(hi - lo + 1, low=lo)))
-        order = {str(c): i for i, c in enumerate(frame.columns)}
-        items.sort(key=lambda it: order[it.column])
-    if not items:
-        raise CodebookError("no survey items recognised: no agree/disagree-style text columns "
-                            "and no integer 1-k columns; write a codebook (surveykit init "
-                            "drafts one)")
-    breakdowns.sort(key=lambda sb: sb[0])  # organisation-like names first, then file order
-    cb = Codebook(
-        items=tuple(_unique_ids(items)), breakdowns=tuple(b for _, b in breakdowns),
-        text=tuple(text), id_column=id_column, title=title, drop=tuple(drop), inferred=True,
+        _other(name, label, series, tally, draft, value_labels.get(name))
+    if not draft.items and not draft.multi:
+        raise CodebookError("no survey items recognised: no agree/disagree-style text columns, "
+                            "no integer 1-k columns, no Yes/No questions and no "
+                            f"tick-all-that-apply questions in {len(frame.columns)} column(s) "
+                            f"and {n} response(s); write a codebook (surveykit init drafts one)")
+    items = _build_items(frame, draft.items, questions)
+    draft.breakdowns.sort(key=lambda sb: sb[0])  # organisation-like names first, then file order
+    items, breakdowns, multi, text = _unique_ids(
+        items, [b for _, b in draft.breakdowns], draft.multi, draft.text)
+    return Codebook(
+        items=tuple(items), breakdowns=tuple(breakdowns),
+        multi=tuple(multi), text=tuple(text), id_column=draft.id_column,
+        title=title, drop=tuple(draft.drop), inferred=True,
         scales=tuple({i.scale.name: i.scale for i in items}.values()),
     )
-    return cb
 
 
-def _slug(name: str) -> str:
-    slug = re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
-    return slug[:60] or "column"
+def _classify_answers(name: str, label: str, series: pd.Series,
+                      tally: pd.Series) -> tuple | None:
+    """An item's kind from its answers: ("numeric", lo, hi, aliases, reverse), ("text",
+    ordering), ("yesno01",) or None."""
+    if not _ORG_NAMES.search(name):
+        rng = _numeric_range(tally.index)
+        if rng is not None:
+            return ("numeric", rng[0], rng[1], (), False)
+    if pd.api.types.is_numeric_dtype(series):
+        uniques = {float(v) for v in tally.index}
+        if uniques == {0.0, 1.0} and label.rstrip().endswith("?"):
+            return ("yesno01",)
+        return None
+    if len(tally) > 80:
+        return None
+    counts = _text_counts(tally)
+    if len(counts) > 40:
+        return None
+    anchored = anchored_numbers(counts)
+    if anchored is not None and not _ORG_NAMES.search(name):
+        return ("numeric", *anchored)
+    ordering = order_labels(list(counts), counts)
+    if ordering is not None:
+        return ("text", ordering)
+    return None
 
 
-def _unique_ids(items: list[Item]) -> list[Item]:
+def _other(name: str, label: str, series: pd.Series, tally: pd.Series, draft: _Draft,
+           labels: dict | None) -> None:
+    """Not an item: a joined multi-select, a breakdown, free text, or left out."""
+    is_text = not pd.api.types.is_numeric_dtype(series)
+    counts = _text_counts(tally)
+    if is_text:
+        found = joined_options(counts)
+        if found is not None:
+            sep, options = found
+            draft.multi.append(MultiResponse(id=slug(name), label=label, options=options,
+                                             column=name, separator=sep))
+            return
+    distinct = len({normalise_label(v) for v in counts})
+    if not is_text and distinct > 8 and not labels:
+        draft.drop.append(name)  # a measurement (age, hours, salary): not a scale, not a group
+        return
+    answered = sum(counts.values())
+    length = sum(len(v) * c for v, c in counts.items()) / answered if is_text else 0
+    # A breakdown's groups repeat (two or more people each, on average) and hold a fair
+    # share of respondents; comments and one-off write-ins do not.
+    enough = answered >= min(10, 0.1 * len(series)) or answered == len(series)
+    if 2 <= distinct <= MAX_GROUPS and answered >= 2 * distinct and enough and length < 40:
+        score = 0 if _ORG_NAMES.search(label) else 1
+        groups = order_groups(counts, labels)
+        draft.breakdowns.append((score, Breakdown(id=slug(name), column=name, label=label,
+                                                  groups=groups)))
+        return
+    if is_text and (length >= 15 or distinct > 0.5 * answered):
+        draft.text.append(TextQuestion(id=slug(name), column=name, label=label))
+    else:
+        draft.drop.append(name)
+
+
+def _build_items(frame: pd.DataFrame, decided: list[tuple[str, Any]],
+                 questions: dict[str, str]) -> list[Item]:
+    """One scale per family of text answers, per numeric range, per SPSS label set."""
+    names = ScaleNames()
+    families: dict[str, Counter] = {}
+    numeric: dict[str, tuple[int, int]] = {}
+    aliases: dict[tuple[int, int], set] = {}
+    for column, kind in decided:
+        if kind[0] == "text":
+            ordering = kind[1]
+            counts = families.setdefault(ordering.family, Counter())
+            for lab in (*ordering.labels, *ordering.not_applicable):
+                counts[lab] += 1
+            for alias, _ in ordering.aliases:
+                counts[alias] += 1
+        elif kind[0] == "numeric":
+            numeric[column] = (kind[1], kind[2])
+    family_scale: dict[str, Scale] = {}
+    for family, counts in families.items():
+        pooled = order_labels(list(counts), dict(counts))
+        if pooled is None or pooled.family != family:
+            continue  # cannot happen for labels of one family; kept as a guard
+        family_scale[family] = names.register(text_scale(pooled))
+    common = Counter(numeric.values()).most_common(1)[0][0] if numeric else None
+    for column, kind in decided:
+        if kind[0] == "numeric":
+            lo, hi = numeric[column]
+            if common[0] <= lo and hi <= common[1]:
+                numeric[column] = common
+            aliases.setdefault(numeric[column], set()).update(kind[3])
+    items = []
+    for column, kind in decided:
+        reverse = False
+        if kind[0] == "text":
+            scale = family_scale.get(kind[1].family)
+            if scale is None:
+                continue
+        elif kind[0] == "numeric":
+            lo, hi = numeric[column]
+            scale = names.register(numeric_with_aliases(lo, hi, aliases[(lo, hi)]))
+            reverse = kind[4]
+        elif kind[0] == "yesno01":
+            scale = names.register(Scale(name="yesno01", labels=("No", "Yes"), positive=("Yes",),
+                                         negative=("No",), codes=(0.0, 1.0)))
+        else:
+            scale = names.register(kind[1])
+        label = questions.get(column) or column
+        grid = split_grid(label)
+        items.append(Item(id=_item_id(column, label), column=column, label=label, scale=scale,
+                          theme=grid[0] if grid else "", reverse=reverse))
+    # A grid's question is the theme of its rows; a lone "X - Y" label is not a grid.
+    stems = Counter(i.theme for i in items if i.theme)
+    return [i if stems[i.theme] > 1 else Item(**{**i.__dict__, "theme": ""}) for i in items]
+
+
+def _unique_ids(*groups: list) -> list[list]:
+    """Ids unique across items, breakdowns, multi and text questions (``_2``, ``_3`` ...)."""
     seen: Counter[str] = Counter()
+    taken = {x.id for group in groups for x in group}
     out = []
-    for item in items:
-        seen[item.id] += 1
-        if seen[item.id] > 1:
-            item = Item(**{**item.__dict__, "id": f"{item.id}_{seen[item.id]}"})
-        out.append(item)
+    for group in groups:
+        fixed = []
+        for x in group:
+            seen[x.id] += 1
+            if seen[x.id] > 1:
+                k = seen[x.id]
+                while f"{x.id}_{k}" in taken:
+                    k += 1
+                taken.add(f"{x.id}_{k}")
+                x = type(x)(**{**x.__dict__, "id": f"{x.id}_{k}"})
+            fixed.append(x)
+        out.append(fixed)
     return out
 
 
@@ -182,8 +387,18 @@ def describe_codebook(cb: Codebook) -> list[str]:
     for name, its in by_scale.items():
         s = its[0].scale
         na = f"; not applicable: {', '.join(s.not_applicable)}" if s.not_applicable else ""
+        how = "; higher number = more positive (assumed)" if s.codes and all(
+            lab.lstrip("-").isdigit() for lab in s.labels) else ""
+        rev = sum(i.reverse for i in its)
+        rev_text = f"; {rev} read in reverse (anchors say 1 is positive)" if rev else ""
         lines.append(f"{len(its)} item(s) on scale {name} ({s.labels[0]} .. {s.labels[-1]}; "
-                     f"positive: {', '.join(s.positive)}{na})")
+                     f"positive: {', '.join(s.positive)}{na}{how}{rev_text})")
+    if not cb.items:
+        lines.append("no scaled items found: only the multi-response questions below are "
+                     "analysed")
+    for m in cb.multi:
+        how = f"joined by {m.separator!r}" if m.column else "one column per option"
+        lines.append(f"tick-all-that-apply: {m.label} ({len(m.options)} options, {how})")
     if cb.breakdowns:
         lines.append("breakdowns: " + ", ".join(b.column for b in cb.breakdowns))
     if cb.id_column:

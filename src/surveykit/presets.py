@@ -7,10 +7,20 @@ agree or disagree", SurveyMonkey's "Strongly Agree").
 
 from __future__ import annotations
 
+import re
+
 from surveykit.model import Scale
 
 NOT_APPLICABLE = ("Don't know", "Not applicable", "N/A", "No basis to judge", "Prefer not to say",
                   "Can't say", "Not sure", "Unsure", "NA", "Does not apply")
+
+#: Answers that take a respondent out of an item's base, by pattern: "Unfamiliar (N/A)",
+#: "Not applicable to me", "I don't know", "Prefer not to answer", "No opinion".
+NOT_APPLICABLE_PATTERN = re.compile(
+    r"(^|\W)(n/?a|not applicable|does ?n[o']t apply|do ?n[o']t know|dont know|not sure|"
+    r"unsure|no opinion|prefer not|rather not|can ?n?[o']?t say|no basis|unfamiliar|"
+    r"not relevant|no answer|refused|declined?( to answer)?|not eligible|"
+    r"not currently aware)(\W|$)", re.IGNORECASE)
 
 
 def _scale(name, labels, positive, neutral, negative, aliases=()) -> Scale:
@@ -87,7 +97,7 @@ FREQUENCY5 = _scale(
     "frequency5",
     ["Never", "Rarely", "Sometimes", "Often", "Always"],
     ["Often", "Always"], ["Sometimes"], ["Never", "Rarely"],
-    (("Very often", "Always"), ("Seldom", "Rarely")),
+    (("Seldom", "Rarely"),),
 )
 EXTENT5 = _scale(
     "extent5",
@@ -97,8 +107,13 @@ EXTENT5 = _scale(
     ["Not at all", "To a small extent"],
 )
 
+YESNO = _scale("yesno", ["No", "Yes"], ["Yes"], [], ["No"])
+YESNO3 = _scale("yesno3", ["No", "Maybe", "Yes"], ["Yes"], ["Maybe"], ["No"],
+                (("Sometimes", "Maybe"), ("Partly", "Maybe")))
+
 TEXT_PRESETS: tuple[Scale, ...] = (
-    AGREE5, AGREE4, AGREE7, SATISFIED5, LIKELY5, FAVOURABLE5, FREQUENCY5, EXTENT5,
+    AGREE5, AGREE4, AGREE7, SATISFIED5, LIKELY5, FAVOURABLE5, FREQUENCY5, EXTENT5, YESNO,
+    YESNO3,
 )
 
 

@@ -220,13 +220,19 @@ def _code_multi(frame: pd.DataFrame, m: MultiResponse) -> tuple[np.ndarray, np.n
     values = frame[m.column]
     answered = ~_is_blank(values)
     sep = normalise_label(m.separator) or m.separator
+
+    def squeeze(text: str) -> str:
+        # Cells and options get the same treatment, so an option that itself contains the
+        # separator ("Housing, homelessness" in a ", "-joined Google Forms cell) still matches.
+        return normalise_label(text).replace(f"{sep} ", sep).replace(f" {sep}", sep)
+
     # Longest option first, so "Housing" does not match inside "Housing, homelessness".
     options = sorted(range(len(m.options)), key=lambda j: -len(m.options[j]))
-    keys = [normalise_label(o) for o in m.options]
+    keys = [squeeze(o) for o in m.options]
     ticks = np.zeros((n, len(m.options)), dtype=bool)
     uniques_codes, uniques = pd.factorize(values, use_na_sentinel=True)
     for u, raw in enumerate(uniques):
-        cell = sep + normalise_label(raw).replace(f"{sep} ", sep).replace(f" {sep}", sep) + sep
+        cell = sep + squeeze(raw) + sep
         hit = np.zeros(len(m.options), dtype=bool)
         for j in options:
             token = sep + keys[j] + sep

@@ -1,0 +1,113 @@
+"""validate_survey: every problem at once, each with its row and column."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from surveykit.errors import CodebookError
+from surveykit.ingest import RawTable
+from surveykit.model import Breakdown, Codebook, Item
+from surveykit.presets import AGREE5, numeric_scale
+from surveykit.survey import Survey
+from surveykit.validate import Problem, validate_survey
+
+CB = Codebook(
+    items=(Item("q1", "Q1", "Q1", AGREE5), Item("q2", "Q2", "Q2", AGREE5),
+           Item("q3", "Q3", "Q3", numeric_scale(5))),
+    breakdowns=(Breakdown("team", "Team", "Team", groups=("North", "South")),),
+    id_column="id",
+)
+
+
+def table(rows, columns=("id", "Team", "Q1", "Q2", "Q3", "Notes")) -> RawTable:
+    return RawTable(frame=pd.DataFrame(rows, columns=list(columns)), source="s.csv",
+                    first_data_row=2)
+
+
+GOOD = [
+    (1, "North", "Agree", "Disagree", 4, ""),
+    (2, "south", "Strongly agree", "Agree", 5, ""),
+    (3, "North", "Disagree", None, 2, ""),
+]
+
+
+def test_clean_data_has_only_the_unlisted_column_warning():
+    problems = validate_survey(table(GOOD), CB)
+    assert problems == [Problem("warning", "column in the data but not in the codebook "
+                                "(not analysed)", None, "Notes")]
+
+
+def test_every_problem_is_reported_with_row_and_column():
+    rows = GOOD + [
+        (4, "West", "Agre", "Agree", 7, ""),       # unknown answer, value outside, new group
+        (4, "North", "Agree", "Agree", 3, ""),     # duplicate id
+        (6, None, None, None, None, None),         # empty row
+        (7, "North", "Agre", "Agree", "9", ""),    # same typo again: one problem, 2 answers
+    ]
+    problems = validate_survey(table(rows), CB)
+    lines = {(p.severity, p.row, p.column, p.message.split(" (")[0]) for p in problems}
+    assert ("error", 5, "Q1", "answer 'Agre' is not on scale 'agree5'") in lines
+    assert ("error", 5, "Q3", "value 7 is outside scale 'numeric1to5'") in lines
+    assert ("error", 8, "Q3", "value '9' is outside scale 'numeric1to5'") in lines
+    assert ("error", 5, "id", "respondent id 4 appears 2 times") in lines
+    assert ("warning", 5, "Team", "group 'West' is not listed for breakdown 'team'") in lines
+    assert ("warning", 7, None, "empty row: no answer to any question") in lines
+    typo = next(p for p in problems if "'Agre'" in p.message)
+    assert "(2 answers)" in typo.message
+    assert [p.severity for p in problems] == sorted(p.severity for p in problems)  # errors 1st
+
+
+def test_codebook_columns_missing_from_the_data():
+    frame_cols = ("id", "Team", "Q1", "Q3", "Notes")
+    rows = [(1, "North", "Agree", 3, ""), (2, "South", "Agree", 4, "")]
+    problems = validate_survey(table(rows, frame_cols), CB)
+    assert Problem("error", "column in the codebook but not in the data", None, "Q2") \
+        in problems
+
+
+def test_straight_lining_is_a_warning():
+    items = tuple(Item(f"q{i}", f"Q{i}", f"Q{i}", AGREE5) for i in range(1, 7))
+    cb = Codebook(items=items)
+    frame = pd.DataFrame([["Agree"] * 6, ["Agree", "Disagree"] * 3, ["agree"] * 5 + [None]],
+                         columns=[i.column for i in items])
+    problems = validate_survey(RawTable(frame=frame, source="s.csv"), cb)
+    assert problems == [Problem("warning", "straight-lining: the same answer to all 6 items", 2)]
+
+
+def test_one_line_format():
+    p = Problem("error", "answer 'x' is not on scale", 4, "Q1")
+    assert p.one_line("s.csv") == "s.csv, row 4, column 'Q1': error: answer 'x' is not on scale"
+
+
+def test_no_errors_exactly_when_survey_builds():
+    """validate and Survey.from_frame agree on what is an unknown answer."""
+    rows = [(1, "North", "Agree", "Don’t know", 4, ""), (2, "North", " AGREE ", "agree", 1, "")]
+    cb = Codebook(items=(Item("q1", "Q1", "Q1", AGREE5),
+                         Item("q2", "Q2", "Q2", AGREE5.__class__(
+                             **{**AGREE5.__dict__, "not_applicable": ("Don't know",)})),
+                         Item("q3", "Q3", "Q3", numeric_scale(5))), id_column="id")
+    t = table(rows)
+    assert not [p for p in validate_survey(t, cb) if p.severity == "error"]
+    Survey.from_frame(t.frame, cb)
+    bad = table(rows + [(3, "North", "Agree", "Agree", 6, "")])
+    assert [p for p in validate_survey(bad, cb) if p.severity == "error"]
+    with pytest.raises(CodebookError):
+        Survey.from_frame(bad.frame, cb)
+
+
+def test_validation_is_vectorised():
+    n = 100_000
+    rng = np.random.default_rng(0)
+    labels = np.array(AGREE5.labels, dtype=object)
+    items = tuple(Item(f"q{i}", f"Q{i}", f"Q{i}", AGREE5) for i in range(20))
+    frame = pd.DataFrame({f"Q{i}": labels[rng.integers(0, 5, n)] for i in range(20)})
+    frame["id"] = np.arange(n)
+    start = time.perf_counter()
+    problems = validate_survey(RawTable(frame=frame, source="big.csv"),
+                               Codebook(items=items, id_column="id"))
+    assert time.perf_counter() - start < 10
+    assert problems == []
