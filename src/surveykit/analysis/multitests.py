@@ -1,0 +1,148 @@
+"""Tests for tick-all-that-apply questions, option by option.
+
+Options of a multi-response question are not mutually exclusive, so one chi-square over
+the options x groups table would count respondents several times and be invalid. Each
+option is instead its own 2 x G table (ticked / not ticked among those who answered the
+question, by group), tested with Pearson's chi-square, or the Rao-Scott corrected F for
+weighted data (:mod:`surveykit.analysis.raoscott`); and each group is compared with the
+rest on the share ticking the option (pooled z-test, or a design-based t-test with weights).
+p-values are corrected over the options of the question (omnibus) and over all options x
+groups (group vs rest), the families ``analyse`` uses for scaled items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from surveykit.analysis.letters import adjust_rows
+from surveykit.analysis.meantests import weighted_mean_tests
+from surveykit.analysis.raoscott import rao_scott_from_sums
+from surveykit.analysis.significance import chi_square, two_proportions
+
+
+@dataclass(frozen=True)
+class TickSums:
+    """Per group (last row: not stated) and option: counts and sums of weights.
+
+    ``ticked_*`` are ``(groups + 1, options)``; ``base_*`` are ``(groups + 1,)``
+    (respondents who answered the question). ``*_n`` count respondents, ``*_w`` sum weights,
+    ``*_w2`` sum squared weights.
+    """
+
+    ticked_n: np.ndarray
+    ticked_w: np.ndarray
+    ticked_w2: np.ndarray
+    base_n: np.ndarray
+    base_w: np.ndarray
+    base_w2: np.ndarray
+
+
+def tick_sums(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_groups: int,
+              weights: np.ndarray | None = None) -> TickSums:
+    """Count ticks by group and option with one ``bincount`` per option (O(respondents))."""
+    ticks = np.asarray(ticks, dtype=bool)
+    answered = np.asarray(answered, dtype=bool)
+    idx = np.where(np.asarray(group) < 0, n_groups, group).astype(np.intp)
+    w = np.ones(len(idx)) if weights is None else np.asarray(weights, dtype=np.float64)
+    g1 = n_groups + 1
+
+    def by_group(mask: np.ndarray, values: np.ndarray | None) -> np.ndarray:
+        return np.bincount(idx[mask], weights=None if values is None else values[mask],
+                           minlength=g1).astype(np.float64)
+
+    cols = [ticks[:, j] & answered for j in range(ticks.shape[1])]
+    return TickSums(
+        ticked_n=np.stack([by_group(c, None) for c in cols], axis=1),
+        ticked_w=np.stack([by_group(c, w) for c in cols], axis=1),
+        ticked_w2=np.stack([by_group(c, w * w) for c in cols], axis=1),
+        base_n=by_group(answered, None), base_w=by_group(answered, w),
+        base_w2=by_group(answered, w * w))
+
+
+@dataclass(frozen=True)
+class MultiTests:
+    """Per-option tests of a multi-response question by one breakdown.
+
+    Attributes
+    ----------
+    method
+        ``"chi-square"`` (unweighted) or ``"rao-scott"`` (weighted, second-order F).
+    statistic, df, p_value, p_adjusted
+        ``(options,)`` omnibus test of ticked x group (``df``: chi-square df, or the F
+        numerator df ``d0`` for Rao-Scott).
+    pct
+        ``(options, groups)`` % of each group's answerers ticking the option (weighted if
+        weights were given).
+    difference, vs_rest_p, vs_rest_p_adjusted
+        ``(options, groups)`` group minus rest (percentage points), raw and corrected
+        p-values.
+    """
+
+    method: str
+    statistic: np.ndarray
+    df: np.ndarray
+    p_value: np.ndarray
+    p_adjusted: np.ndarray
+    pct: np.ndarray
+    difference: np.ndarray
+    vs_rest_p: np.ndarray
+    vs_rest_p_adjusted: np.ndarray
+
+
+def multi_tests(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_groups: int,
+                weights: np.ndarray | None = None, *, correction: str = "holm",
+                population: float | None = None, sums: TickSums | None = None) -> MultiTests:
+    """Test every option of a multi-response question by group.
+
+    Parameters
+    ----------
+    ticks, answered
+        ``(respondents, options)`` ticks and the ``(respondents,)`` mask of respondents who
+        answered the question (``Survey.multi_ticks`` / ``multi_answered``).
+    group, n_groups
+        Group codes (``-1`` not stated: left out of the omnibus test, part of the "rest").
+    weights
+        Respondent weights; given, the tests are design-based (``ids = ~1``).
+    correction
+        Multiple-comparison correction (see :func:`surveykit.analysis.significance.adjust`).
+    population
+        Population size for the FPC (weighted tests only).
+    sums
+        Precomputed :func:`tick_sums`.
+    """
+    s = sums if sums is not None else tick_sums(ticks, answered, group, n_groups, weights)
+    g = n_groups
+    n_total = float(len(group))
+    if weights is None:
+        yes = s.ticked_n.T  # (options, groups + 1)
+        no = s.base_n[None, :] - yes
+        tables = np.stack([yes[:, :g], no[:, :g]], axis=1)  # (options, 2, groups)
+        chi = chi_square(tables.transpose(0, 2, 1))
+        stat, df, p = chi["statistic"], chi["df"].astype(np.float64), chi["p_value"]
+        total_yes, total_n = yes.sum(axis=1, keepdims=True), s.base_n.sum()
+        rest_yes, rest_n = total_yes - yes[:, :g], total_n - s.base_n[None, :g]
+        vs = two_proportions(yes[:, :g], np.broadcast_to(s.base_n[:g], yes[:, :g].shape),
+                             rest_yes, rest_n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pct = 100 * yes[:, :g] / s.base_n[None, :g]
+        diff, vs_p, method = 100 * vs["difference"], vs["p_value"], "chi-square"
+    else:
+        yw, yw2 = s.ticked_w.T, s.ticked_w2.T
+        nw, nw2 = s.base_w[None, :] - yw, s.base_w2[None, :] - yw2
+        rs = rao_scott_from_sums(np.stack([yw[:, :g], nw[:, :g]], axis=1),
+                                 np.stack([yw2[:, :g], nw2[:, :g]], axis=1), n_total,
+                                 population=population)
+        stat, df, p = rs.statistic, rs.ndf, rs.p_value
+        # ticked = score 1, not ticked = score 0; all groups incl. not stated form the rest
+        w_cells = np.stack([nw, yw], axis=-1)  # (options, groups + 1, 2)
+        w2_cells = np.stack([nw2, yw2], axis=-1)
+        mt = weighted_mean_tests(w_cells, w2_cells, np.array([0.0, 1.0]), n_total,
+                                 n_answered=float(s.base_n.sum()), population=population)
+        pct = 100 * mt["mean"][:, :g]
+        diff, vs_p, method = 100 * mt["difference"][:, :g], mt["p_value"][:, :g], "rao-scott"
+    vs_adj = adjust_rows(vs_p.reshape(1, -1), correction).reshape(vs_p.shape)
+    return MultiTests(method=method, statistic=stat, df=df, p_value=p,
+                      p_adjusted=adjust_rows(p[None, :], correction)[0], pct=pct,
+                      difference=diff, vs_rest_p=vs_p, vs_rest_p_adjusted=vs_adj)

@@ -1,0 +1,102 @@
+"""Exact and Monte-Carlo tests: enumeration against brute force, determinism, Cochran's rule.
+
+R reference values (fisher.test, chisq.test(simulate.p.value = TRUE)) are checked in
+test_stats_reference.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from surveykit.analysis import exact
+from surveykit.analysis.exact import chisq_monte_carlo, fisher_test, needs_exact, table_seed
+
+
+def _brute_force_tables(rows, cols):
+    """Every table with these margins, by trying all cell values (tiny tables only)."""
+    r, c = len(rows), len(cols)
+    found = []
+    for cells in itertools.product(*(range(min(rows[i], cols[j]) + 1)
+                                     for i in range(r) for j in range(c))):
+        t = np.array(cells).reshape(r, c)
+        if (t.sum(1) == rows).all() and (t.sum(0) == cols).all():
+            found.append(t)
+    return found
+
+
+@pytest.mark.parametrize("table", [[[3, 1, 4], [0, 5, 2]], [[2, 1], [1, 2], [0, 3]],
+                                   [[1, 2, 0], [2, 0, 1], [0, 1, 2]]])
+def test_enumeration_finds_every_table_with_the_margins(table):
+    t = np.array(table)
+    rows, cols = t.sum(axis=1), t.sum(axis=0)
+    got = exact._enumerate(rows, cols, 10_000)
+    brute = _brute_force_tables(rows, cols)
+    assert len(got) == len(brute)
+    assert {g.tobytes() for g in got} == {b.tobytes() for b in brute}
+    # the hypergeometric probabilities of all of them add up to one
+    assert np.exp(exact._log_prob(got, rows, cols)).sum() == pytest.approx(1.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("table", [[[7, 2], [1, 6]], [[3, 0], [1, 5]], [[10, 12], [9, 11]]])
+def test_enumeration_p_equals_scipy_fisher_on_2x2(table):
+    t = np.array(table)
+    rows, cols = t.sum(axis=1), t.sum(axis=0)
+    tables = exact._enumerate(rows, cols, 10_000)
+    lp = exact._log_prob(tables, rows, cols)
+    observed = exact._log_prob(t, rows, cols)
+    p = np.exp(lp[lp <= observed + np.log1p(1e-7)]).sum()
+    assert p == pytest.approx(stats.fisher_exact(t).pvalue, rel=1e-10)
+    assert fisher_test(t).method == "fisher exact"
+
+
+def test_enumeration_limit_falls_back_to_monte_carlo():
+    t = np.array([[13, 11, 4, 2], [10, 5, 2, 11], [2, 12, 2, 6]])
+    res = fisher_test(t, max_tables=1_000, resamples=5_000)
+    assert res.method == "fisher monte carlo" and res.resamples == 5_000
+    assert 0 < res.p_value < 0.02  # a clear association (asymptotic p is 0.002)
+
+
+def test_monte_carlo_is_deterministic_per_table():
+    t = np.array([[3, 1, 4], [0, 5, 2]])
+    a, b = chisq_monte_carlo(t), chisq_monte_carlo(t)
+    assert a.p_value == b.p_value
+    other = chisq_monte_carlo(np.array([[3, 1, 4], [1, 5, 2]]))
+    assert table_seed(t).entropy != table_seed(np.array([[3, 1, 4], [1, 5, 2]])).entropy
+    assert other.p_value != a.p_value
+    # the same counts in another shape are another table
+    assert table_seed(t).entropy != table_seed(t.reshape(3, 2)).entropy
+
+
+def test_monte_carlo_p_value_is_never_zero():
+    """(1 + hits) / (B + 1): even an extreme table cannot get p = 0."""
+    t = np.array([[40, 0], [0, 40]])
+    res = chisq_monte_carlo(t, resamples=999)
+    assert res.p_value == pytest.approx(1 / 1000)
+
+
+def test_empty_rows_and_columns_are_dropped_and_bad_input_rejected():
+    t = np.array([[3, 0, 4], [0, 0, 0], [1, 0, 5]])
+    assert fisher_test(t).p_value == pytest.approx(stats.fisher_exact([[3, 4], [1, 5]]).pvalue)
+    assert fisher_test(np.array([[3, 4]])).p_value == 1.0
+    assert np.isnan(chisq_monte_carlo(np.array([[3, 4]])).p_value)
+    with pytest.raises(ValueError):
+        fisher_test(np.array([[1.5, 2], [3, 4]]))
+    with pytest.raises(ValueError):
+        fisher_test(np.array([[-1, 2], [3, 4]]))
+
+
+def test_needs_exact_cochran_rule():
+    assert not needs_exact(np.full((2, 5), 5.0))                 # nothing below 5
+    assert needs_exact(np.array([[0.9, 20], [20, 20]]))         # one cell below 1
+    two_low = np.full((2, 5), 10.0)
+    two_low[0, :2] = 4.0                                        # 2 of 10 = 20%: allowed
+    assert not needs_exact(two_low)
+    two_low[0, 2] = 4.0                                         # 3 of 10 = 30%: not
+    assert needs_exact(two_low)
+    # stacked tables, and empty rows (expected 0) are not counted as small cells
+    stack = np.stack([np.full((2, 2), 10.0), np.array([[0.0, 0.0], [10.0, 10.0]])])
+    assert needs_exact(stack).tolist() == [False, False]
