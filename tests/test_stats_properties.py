@@ -16,7 +16,8 @@ from scipy import stats
 from surveykit.analysis.counts import count_cube
 from surveykit.analysis.indices import composite_index, index_by_group
 from surveykit.analysis.intervals import proportion_interval_from_sums, wilson_interval
-from surveykit.analysis.letters import adjust_rows, column_letters, column_letters_weighted
+from surveykit.analysis.letters import column_letters, column_letters_weighted
+from surveykit.analysis.significance import adjust_rows
 from surveykit.analysis.meantests import (
     kruskal_from_counts,
     mann_whitney_from_counts,

@@ -20,7 +20,8 @@ from surveykit.analysis.intervals import (
     weighted_proportion_interval,
     wilson_interval,
 )
-from surveykit.analysis.letters import adjust_rows, column_letters, pairwise_z
+from surveykit.analysis.letters import column_letters, pairwise_z
+from surveykit.analysis.significance import adjust_rows
 from surveykit.analysis.meantests import (
     kruskal_from_counts,
     mann_whitney_from_counts,

@@ -386,6 +386,18 @@ def _flow(values: list[str]) -> str:
     return "[" + ", ".join(_scalar(v, flow=True) for v in values) + "]"
 
 
+# Composite indices (0-100), like the Civil Service engagement index: the mean of each
+# respondent's scored answers to these items.
+INDICES = {
+    "joint_working_index": ("Joint working index", ["joint_health", "joint_employment",
+                                                    "joint_housing", "joint_social_care",
+                                                    "shared_goals", "info_sharing"]),
+    "referral_index": ("Knowledge and referral index", ["know_refer", "know_services",
+                                                        "referral_easy", "know_benefits",
+                                                        "hear_back"]),
+}
+
+
 def codebook_text() -> str:
     lines = [
         "# Codebook for survey.xlsx: what each column means. Written by generate.py;",
@@ -431,6 +443,12 @@ def codebook_text() -> str:
         "    column: Role",
         "    label: Role",
         f"    groups: {_flow(ROLES)}",
+        "indices:",
+        *[line for index_id, (label, members) in INDICES.items() for line in (
+            f"  - id: {index_id}",
+            f"    label: {label}",
+            f"    items: {_flow(members)}",
+        )],
     ]
     text = "\n".join(lines) + "\n"
     _check_codebook(yaml.safe_load(text))

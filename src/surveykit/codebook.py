@@ -17,6 +17,7 @@ from surveykit.inference import infer_codebook
 from surveykit.model import (
     Breakdown,
     Codebook,
+    Index,
     Item,
     MultiResponse,
     Scale,
@@ -132,7 +133,7 @@ def parse_codebook(raw: Any, source: str = "<codebook>") -> Codebook:
     if not isinstance(raw, dict):
         raise CodebookError("a codebook must be a YAML mapping with 'items'", path=source)
     unknown = set(raw) - {"title", "id", "weight", "scales", "items", "multi", "text",
-                          "breakdowns", "drop", "version"}
+                          "breakdowns", "drop", "version", "indices"}
     if unknown:
         raise CodebookError(f"unknown codebook key(s): {', '.join(sorted(unknown))}", path=source)
     scales = {name: _parse_scale(str(name), spec, source)
@@ -181,7 +182,24 @@ def parse_codebook(raw: Any, source: str = "<codebook>") -> Codebook:
             groups=_strs(spec.get("groups")),
             mapping=tuple((str(a), str(t)) for a, t in (spec.get("map") or {}).items()),
         ))
-    ids = [x.id for x in [*items, *multi, *text, *breakdowns]]
+    item_ids = {i.id for i in items}
+    indices = []
+    for spec in raw.get("indices") or []:
+        iid = str(_need(spec, "id", "index", source))
+        members = _strs(_need(spec, "items", f"index '{iid}'", source))
+        unknown_items = [m for m in members if m not in item_ids]
+        if unknown_items:
+            raise CodebookError(f"index '{iid}' lists unknown item(s): "
+                                f"{', '.join(unknown_items)}", path=source)
+        if len(members) < 2:
+            raise CodebookError(f"index '{iid}' needs at least two items", path=source)
+        share = float(spec.get("min_share", 1.0))
+        if not 0 < share <= 1:
+            raise CodebookError(f"index '{iid}': min_share must be above 0 and at most 1",
+                                path=source)
+        indices.append(Index(id=iid, label=str(spec.get("label", iid)), items=members,
+                             min_share=share))
+    ids = [x.id for x in [*items, *multi, *text, *breakdowns, *indices]]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise CodebookError(f"duplicate id(s): {', '.join(dupes)}", path=source)
@@ -191,6 +209,7 @@ def parse_codebook(raw: Any, source: str = "<codebook>") -> Codebook:
         items=tuple(items), breakdowns=tuple(breakdowns), multi=tuple(multi), text=tuple(text),
         scales=tuple(scales.values()), id_column=raw.get("id"), weight=raw.get("weight"),
         title=str(raw.get("title") or "Staff survey"), drop=_strs(raw.get("drop")),
+        indices=tuple(indices),
     )
 
 
@@ -241,6 +260,10 @@ def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
              **({"map": dict(b.mapping)} if b.mapping else {})}
             for b in cb.breakdowns
         ]
+    if cb.indices:
+        out["indices"] = [{"id": x.id, "label": x.label, "items": list(x.items),
+                           **({"min_share": x.min_share} if x.min_share != 1.0 else {})}
+                          for x in cb.indices]
     if cb.drop:
         out["drop"] = list(cb.drop)
     return out

@@ -170,6 +170,21 @@ class TextQuestion:
 
 
 @dataclass(frozen=True)
+class Index:
+    """A composite index: the mean of several items' answers scored 0-100.
+
+    Like the Civil Service People Survey's engagement index, each answer is scored evenly
+    from 0 (most negative) to 100 (most positive) and a respondent's index is the mean of
+    their scored items; ``min_share`` is the share of the items they must have answered.
+    """
+
+    id: str
+    label: str
+    items: tuple[str, ...]
+    min_share: float = 1.0
+
+
+@dataclass(frozen=True)
 class Breakdown:
     """A column that splits respondents into groups (sector, role, site ...).
 
@@ -197,6 +212,7 @@ class Codebook:
     weight: str | None = None
     title: str = "Staff survey"
     drop: tuple[str, ...] = ()
+    indices: tuple[Index, ...] = ()
     inferred: bool = field(default=False, compare=False)
 
     def breakdown(self, key: str) -> Breakdown:

@@ -2,16 +2,21 @@
 
 Pure: a :class:`~surveykit.Survey` in, :class:`SurveyResults` out; no I/O, no rounding, no
 suppression (that is :func:`surveykit.analysis.disclosure.suppress`, applied before
-anything is rendered).
+anything is rendered). The statistics themselves live in :mod:`.itemstats`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from surveykit.analysis.counts import count_cross, count_cube, count_groups, count_ticks
+from surveykit.analysis import itemstats
+from surveykit.analysis.counts import count_cross, count_groups
+from surveykit.analysis.itemstats import Design, Masks
+from surveykit.analysis.nets import nets as net_figures
+from surveykit.analysis.questions import analyse_index, analyse_multi
 from surveykit.analysis.results import (
     BreakdownSummary,
     Comparison,
@@ -21,59 +26,32 @@ from surveykit.analysis.results import (
     GroupResult,
     ItemBreakdown,
     ItemResult,
-    MultiFigures,
-    MultiGroup,
-    MultiResult,
     Settings,
     SurveyResults,
     TestResult,
 )
-from surveykit.analysis.significance import CORRECTIONS, adjust, chi_square, two_proportions
+from surveykit.analysis.significance import CORRECTIONS
+from surveykit.analysis.weights import cell_sums, cell_sums_many
 from surveykit.errors import UsageError
 from surveykit.survey import Survey
 
 
-class _Layout:
-    """Per-item category masks, so figures for all items come from array arithmetic."""
-
-    def __init__(self, survey: Survey) -> None:
-        scales = [item.effective_scale for item in survey.codebook.items]
-        self.n_categories = max(len(s.categories) for s in scales)
-        shape = (len(scales), self.n_categories + 1)  # + the no-answer bin
-        self.valid = np.zeros(shape, dtype=bool)
-        self.na = np.zeros(shape, dtype=bool)
-        self.positive = np.zeros(shape, dtype=bool)
-        self.neutral = np.zeros(shape, dtype=bool)
-        self.negative = np.zeros(shape, dtype=bool)
-        self.score = np.zeros(shape)
-        for i, s in enumerate(scales):
-            pol = np.array(s.polarity())
-            self.valid[i, : s.k] = True
-            self.na[i, s.k : len(s.categories)] = True
-            self.positive[i, : s.k] = pol == 1
-            self.negative[i, : s.k] = pol == -1
-            self.neutral[i, : s.k] = np.isin(np.array(s.labels), s.neutral)
-            self.score[i, : s.k] = s.scores()
-        self.k = [s.k for s in scales]
-
-    def summarise(self, cube: np.ndarray) -> dict[str, np.ndarray]:
-        """Base, % positive/neutral/negative and mean for ``(items, groups, categories)``."""
-        n = (cube * self.valid[:, None, :]).sum(axis=2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pct = {name: 100 * (cube * getattr(self, name)[:, None, :]).sum(axis=2) / n
-                   for name in ("positive", "neutral", "negative")}
-            mean = (cube * self.score[:, None, :]).sum(axis=2) / n
-        return {"n": n, "na": (cube * self.na[:, None, :]).sum(axis=2), "mean": mean,
-                "pos_count": (cube * self.positive[:, None, :]).sum(axis=2), **pct}
-
-
-def _figures(cube: np.ndarray, s: dict[str, np.ndarray], i: int, g: int, k: int) -> Figures:
-    return Figures(
-        n=int(s["n"][i, g]), counts=tuple(float(c) for c in cube[i, g, :k]),
-        not_applicable=float(s["na"][i, g]), pct_positive=float(s["positive"][i, g]),
-        pct_neutral=float(s["neutral"][i, g]), pct_negative=float(s["negative"][i, g]),
-        mean=float(s["mean"][i, g]),
-    )
+def _masks(survey: Survey) -> tuple[Masks, list[int], int]:
+    scales = [item.effective_scale for item in survey.codebook.items]
+    n_cat = max((len(s.categories) for s in scales), default=1)
+    shape = (len(scales), n_cat + 1)  # + the no-answer bin
+    arrays = {k: np.zeros(shape, dtype=bool) for k in ("valid", "na", "positive", "neutral",
+                                                        "negative")}
+    score = np.zeros(shape)
+    for i, s in enumerate(scales):
+        pol = np.array(s.polarity())
+        arrays["valid"][i, : s.k] = True
+        arrays["na"][i, s.k : len(s.categories)] = True
+        arrays["positive"][i, : s.k] = pol == 1
+        arrays["negative"][i, : s.k] = pol == -1
+        arrays["neutral"][i, : s.k] = np.isin(np.array(s.labels), s.neutral)
+        score[i, : s.k] = s.scores()
+    return Masks(score=score, **arrays), [s.k for s in scales], n_cat
 
 
 def _resolve_by(survey: Survey, by: Sequence[str] | None) -> list[str]:
@@ -89,6 +67,45 @@ def _resolve_by(survey: Survey, by: Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def _figures(f: dict[str, Any], net: Any, i: int, g: int, k: int, counts: np.ndarray,
+             weighted: bool) -> Figures:
+    return Figures(
+        n=int(f["n"][i, g]), counts=tuple(float(c) for c in counts[i, g, :k]),
+        not_applicable=float(f["na"][i, g]), pct_positive=float(f["positive"][i, g]),
+        pct_neutral=float(f["neutral"][i, g]), pct_negative=float(f["negative"][i, g]),
+        mean=float(f["mean"][i, g]), ci_low=float(f["ci_low"][i, g]),
+        ci_high=float(f["ci_high"][i, g]),
+        weighted_n=float(f["w"][i, g]) if weighted else None,
+        n_eff=float(f["n_eff"][i, g]) if weighted else None,
+        nets=tuple((name, float(net.pct[j, i, g])) for j, name in enumerate(net.names)),
+    )
+
+
+def _higher_than(lett: Any, i: int, g: int) -> tuple[str, ...]:
+    """Labels of the groups ``g`` beats on item ``i``: uppercase strict, lowercase loose."""
+    level = lett.level[i, g]
+    return tuple(lab if level[h] == 2 else lab.lower()
+                 for h, lab in enumerate(lett.labels) if level[h] > 0)
+
+
+def _test(t: dict[str, Any], i: int) -> TestResult:
+    """One item's entry of the arrays an :mod:`.itemstats` test returns."""
+    def num(key: str) -> float:
+        return float(t[key][i]) if key in t else float("nan")
+
+    name = t["name"] if isinstance(t["name"], str) else t["name"][i]
+    ddf, ndf = num("ddf"), num("ndf")
+    return TestResult(
+        name=str(name), statistic=num("statistic"), df=int(np.nan_to_num(num("df"))),
+        p_value=num("p_value"), p_adjusted=num("p_adjusted"), effect_size=num("effect_size"),
+        n=int(np.nan_to_num(num("n"))), min_expected=num("min_expected"),
+        share_expected_lt5=num("share_expected_lt5"),
+        p_method=str(t["p_method"][i]) if "p_method" in t else "asymptotic",
+        ddf=ddf if np.isfinite(ddf) else None, ndf=ndf if np.isfinite(ndf) else None,
+        effect_size_name="Cramér's V" if "effect_size" in t else "",
+    )
+
+
 def analyse(
     survey: Survey,
     by: Sequence[str] | None = None,
@@ -96,132 +113,125 @@ def analyse(
     correction: str = "holm",
     alpha: float = 0.05,
     min_difference: float = 5.0,
+    confidence: float = 0.95,
+    letters: tuple[float, float] = (0.01, 0.05),
+    letters_family: str = "item",
+    population: float | None = None,
+    weighting: dict[str, Any] | None = None,
 ) -> SurveyResults:
     """Analyse every item overall and by each breakdown.
 
     Parameters
     ----------
     survey
-        Responses with a codebook applied.
+        Responses with a codebook applied (and weights, if it has them).
     by
         Breakdown ids (or their columns); default: every breakdown in the codebook.
     correction
-        Multiple-comparison correction: ``"holm"`` (default), ``"bh"``, ``"bonferroni"``
-        or ``"none"``. Families: the chi-square tests of all items by one breakdown; the
-        group-vs-rest tests of all items and groups of one breakdown.
+        ``"holm"`` (default), ``"bh"``, ``"bonferroni"`` or ``"none"``. Families: all
+        items' omnibus tests by one breakdown; all items' and groups' group-vs-rest tests
+        by one breakdown; column letters per item (``letters_family="item"``) or per
+        breakdown.
     alpha
         Significance level for headline findings.
     min_difference
         Percentage points a group must differ from the rest to make a headline.
+    confidence
+        Level of the intervals around % positive.
+    letters
+        (strict, loose) levels of the column letters: uppercase, lowercase.
+    population
+        Size of the surveyed workforce, for the finite population correction (staff
+        surveys are near-censuses); switches to design-based inference.
+    weighting
+        The weighting report to record (when weights were made by raking).
 
     Returns
     -------
     SurveyResults
         Unsuppressed and unrounded; pass through :func:`suppress` before rendering.
-
-    Examples
-    --------
-    >>> results = analyse(survey, by=["sector"])        # doctest: +SKIP
-    >>> results.item("job_relevant").by["sector"].test.p_adjusted   # doctest: +SKIP
     """
     if correction not in CORRECTIONS:
         raise UsageError(f"unknown correction '{correction}' (use {', '.join(CORRECTIONS)})")
+    strict, loose = letters
+    if not 0 < strict <= loose < 1:
+        raise UsageError("letter levels must satisfy 0 < strict <= loose < 1")
     by_ids = _resolve_by(survey, by)
     cb = survey.codebook
-    layout = _Layout(survey)
+    weighted = survey.weights is not None
+    design = Design(weighted=weighted, n_total=float(survey.n), population=population,
+                    confidence=confidence, correction=correction, strict=strict, loose=loose,
+                    letters_family=letters_family)
+    masks, ks, n_cat = _masks(survey)
     codes = survey.item_codes
+    group_codes = [survey.group_codes[b] for b in by_ids]
+    sizes = [len(survey.groups[b]) for b in by_ids]
+    if by_ids:
+        sums = cell_sums_many(codes, group_codes, sizes, n_cat, survey.weights)
+        overall = type(sums[0])(**{k: getattr(sums[0], k).sum(axis=1, keepdims=True)
+                                   for k in ("n", "w", "w2")})
+    else:
+        sums = []
+        overall = cell_sums(codes, np.zeros(survey.n, dtype=np.int32), 0, n_cat,
+                            survey.weights)
+    fo = itemstats.figures(overall, masks, design)
+    net_o = net_figures(overall.w, ks)
     item_by: list[dict[str, ItemBreakdown]] = [{} for _ in cb.items]
-    summaries, overall_cube = [], None
-    for bid in by_ids:
+    summaries = []
+    for bid, s, G in zip(by_ids, sums, sizes):
         labels = survey.groups[bid]
-        groups = survey.group_codes[bid]
-        cube = count_cube(codes, groups, len(labels), layout.n_categories)
-        overall_cube = cube.sum(axis=1, keepdims=True) if overall_cube is None else overall_cube
-        s = layout.summarise(cube)
-        G = len(labels)
-        valid_cube = cube[:, :G, :] * layout.valid[:, None, :]
-        chi = chi_square(valid_cube)
-        chi_adj = adjust(chi["p_value"], correction)
-        total_n, total_pos = s["n"].sum(axis=1), s["pos_count"].sum(axis=1)
-        rest_n = total_n[:, None] - s["n"][:, :G]
-        rest_pos = total_pos[:, None] - s["pos_count"][:, :G]
-        vs = two_proportions(s["pos_count"][:, :G], s["n"][:, :G], rest_pos, rest_n)
-        vs_adj = adjust(vs["p_value"], correction)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rest_pct = 100 * rest_pos / rest_n
-        for i, item in enumerate(cb.items):
-            k = layout.k[i]
-            test = TestResult(
-                name="chi-square", statistic=float(chi["statistic"][i]), df=int(chi["df"][i]),
-                p_value=float(chi["p_value"][i]), p_adjusted=float(chi_adj[i]),
-                effect_size=float(chi["effect_size"][i]), n=int(chi["n"][i]),
-                min_expected=float(chi["min_expected"][i]),
-                share_expected_lt5=float(chi["share_expected_lt5"][i]),
-            )
-            results = tuple(
+        f = itemstats.figures(s, masks, design)
+        net = net_figures(s.w, ks)
+        omni = itemstats.omnibus(s, masks, design, G)
+        vs = itemstats.versus_rest(f, design, G)
+        lett = itemstats.letters(f, design, G)
+        means = itemstats.mean_test(s, masks, design, f, G)
+        for i in range(len(cb.items)):
+            groups = tuple(
                 GroupResult(
-                    group=labels[g], figures=_figures(cube, s, i, g, k),
+                    group=labels[g],
+                    figures=_figures(f, net, i, g, ks[i], s.w, weighted),
                     vs_rest=Comparison(
-                        rest_n=int(rest_n[i, g]), rest_pct_positive=float(rest_pct[i, g]),
-                        difference=float(100 * vs["difference"][i, g]),
-                        p_value=float(vs["p_value"][i, g]), p_adjusted=float(vs_adj[i, g])),
+                        rest_n=int(vs["rest_n"][i, g]), rest_pct_positive=float(vs["rest_pct"][i, g]),
+                        difference=float(vs["difference"][i, g]),
+                        p_value=float(vs["p_value"][i, g]),
+                        p_adjusted=float(vs["p_adjusted"][i, g]), test=vs["test"]),
+                    letter=lett.labels[g], higher_than=_higher_than(lett, i, g),
                 )
                 for g in range(G)
             )
-            item_by[i][bid] = ItemBreakdown(breakdown=bid, groups=results, test=test)
-        counts = count_groups(groups, G)
+            item_by[i][bid] = ItemBreakdown(breakdown=bid, groups=groups, test=_test(omni, i),
+                                            mean_test=_test(means, i))
+        counts = count_groups(survey.group_codes[bid], G)
         summaries.append(BreakdownSummary(
             id=bid, label=cb.breakdown(bid).label,
             groups=tuple(GroupCount(group=lab, n=int(c)) for lab, c in zip(labels, counts)),
             not_stated=int(counts[G]),
         ))
-    if overall_cube is None:
-        overall_cube = count_cube(codes, np.zeros(survey.n, dtype=np.int32), 1,
-                                  layout.n_categories)[:, :1, :]
-    so = layout.summarise(overall_cube)
     items = tuple(
         ItemResult(
             id=item.id, label=item.label, theme=item.theme or "Items",
             labels=item.effective_scale.labels,
             not_applicable_labels=item.effective_scale.not_applicable,
             polarity=item.effective_scale.polarity(), reverse=item.reverse,
-            overall=_figures(overall_cube, so, i, 0, layout.k[i]), by=item_by[i],
+            overall=_figures(fo, net_o, i, 0, ks[i], overall.w, weighted), by=item_by[i],
         )
         for i, item in enumerate(cb.items)
     )
     return SurveyResults(
         title=cb.title, source=survey.source, respondents=survey.n,
         breakdowns=tuple(summaries), items=items,
-        multi=tuple(_analyse_multi(survey, m, by_ids) for m in cb.multi),
+        multi=tuple(analyse_multi(survey, m, by_ids, design) for m in cb.multi),
+        indices=tuple(analyse_index(survey, x, by_ids, design) for x in cb.indices),
         cross=_cross(survey, by_ids),
         settings=Settings(min_group=0, correction=correction, alpha=alpha,
-                          min_difference=min_difference),
+                          min_difference=min_difference, weighted=weighted,
+                          ci_method="logit" if design.design_based else "wilson",
+                          confidence=confidence, letters_strict=strict, letters_loose=loose,
+                          letters_family=letters_family, population=population,
+                          weighting=weighting),
         warnings=survey.warnings,
     )
-
-
-def _multi_figures(ticks: np.ndarray, base: float) -> MultiFigures:
-    total = ticks.sum()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return MultiFigures(
-            n=int(base), counts=tuple(float(t) for t in ticks),
-            pct_respondents=tuple(float(100 * t / base) if base else float("nan")
-                                  for t in ticks),
-            pct_responses=tuple(float(100 * t / total) if total else float("nan")
-                                for t in ticks),
-        )
-
-
-def _analyse_multi(survey: Survey, m, by_ids: list[str]) -> MultiResult:
-    ticks, answered = survey.multi_ticks[m.id], survey.multi_answered[m.id]
-    overall = _multi_figures(ticks[answered].sum(axis=0), answered.sum())
-    by = {}
-    for bid in by_ids:
-        labels = survey.groups[bid]
-        counts, bases = count_ticks(ticks, answered, survey.group_codes[bid], len(labels))
-        by[bid] = tuple(MultiGroup(group=lab, figures=_multi_figures(counts[g], bases[g]))
-                        for g, lab in enumerate(labels))
-    return MultiResult(id=m.id, label=m.label, options=m.options, overall=overall, by=by)
 
 
 def _cross(survey: Survey, by_ids: list[str]) -> tuple[CrossSummary, ...]:

@@ -31,6 +31,7 @@ from surveykit.analysis.results import (
     CrossSummary,
     GroupCount,
     GroupResult,
+    IndexGroup,
     ItemBreakdown,
     MultiGroup,
     SurveyResults,
@@ -159,9 +160,14 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
             sizes = np.array([g.figures.n if g.figures else 0 for g in ib.groups], dtype=float)
             unshown = item.overall.n - sizes.sum()
             state = protect(sizes, k, hidden_unshown=unshown)
-            by[bid] = ItemBreakdown(breakdown=bid, test=ib.test, groups=tuple(
-                g if not s else GroupResult(group=g.group, figures=None, suppressed=True,
-                                            suppression=_reason(int(s), k))
+            hidden_letters = {g.letter for g, s in zip(ib.groups, state) if s}
+            by[bid] = replace(ib, groups=tuple(
+                # A shown group keeps no letter of a hidden one: "higher than E" would say
+                # something about a group too small to report.
+                replace(g, higher_than=tuple(c for c in g.higher_than
+                                             if c.upper() not in hidden_letters))
+                if not s else GroupResult(group=g.group, figures=None, suppressed=True,
+                                          suppression=_reason(int(s), k), letter=g.letter)
                 for g, s in zip(ib.groups, state)))
         items.append(replace(item, by=by))
     multi = []
@@ -175,11 +181,22 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
                                                        suppression=_reason(int(s), k))
                             for g, s in zip(groups, state))
         multi.append(replace(m, by=by))
+    indices = []
+    for x in results.indices:
+        by = {}
+        for bid, groups in x.by.items():
+            sizes = np.array([g.n or 0 for g in groups], dtype=float)
+            state = protect(sizes, k, hidden_unshown=x.n - sizes.sum())
+            by[bid] = tuple(g if not s else IndexGroup(group=g.group, mean=None, se=None, n=None,
+                                                       suppressed=True,
+                                                       suppression=_reason(int(s), k))
+                            for g, s in zip(groups, state))
+        indices.append(replace(x, by=by))
     cross = []
     for c in results.cross:
         cross.append(_protect_cross(c, hidden_groups.get(c.rows, set()),
                                     hidden_groups.get(c.columns, set()), k))
     out = replace(results, breakdowns=tuple(summaries), items=tuple(items), multi=tuple(multi),
-                  cross=tuple(cross), settings=replace(results.settings, min_group=k),
+                  indices=tuple(indices), cross=tuple(cross), settings=replace(results.settings, min_group=k),
                   suppression_applied=True)
     return replace(out, findings=headline_findings(out))

@@ -27,49 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from surveykit.analysis.significance import CORRECTIONS, two_proportions
+from surveykit.analysis.significance import CORRECTIONS, adjust_rows, two_proportions
 
 FAMILIES = ("item", "breakdown")
-
-
-def adjust_rows(p_values: np.ndarray, method: str = "holm") -> np.ndarray:
-    """Adjust p-values within each row (family) of a 2-D array, all rows at once.
-
-    The same numbers as :func:`surveykit.analysis.significance.adjust` (R ``p.adjust``)
-    applied row by row, NaN (test not run) left out of its family, but vectorised: one
-    sort for all families instead of one ``multipletests`` call per family (which in
-    statsmodels 0.15 also runs ``gc.collect()`` for Holm, about 70 ms with a large heap).
-
-    Parameters
-    ----------
-    p_values
-        ``(families, tests)`` raw p-values.
-    method
-        ``"holm"``, ``"bh"``, ``"bonferroni"`` or ``"none"``.
-    """
-    if method not in CORRECTIONS:
-        raise ValueError(f"unknown correction {method!r}; use one of {', '.join(CORRECTIONS)}")
-    p = np.atleast_2d(np.asarray(p_values, dtype=np.float64))
-    live = np.isfinite(p)
-    if method == "none":
-        return np.where(live, p, np.nan)
-    m = live.sum(axis=1, keepdims=True).astype(np.float64)
-    if method == "bonferroni":
-        return np.where(live, np.minimum(1.0, p * m), np.nan)
-    order = np.argsort(np.where(live, p, np.inf), axis=1, kind="stable")  # NaN last
-    ps = np.take_along_axis(np.where(live, p, np.inf), order, axis=1)
-    rank = np.arange(1, p.shape[1] + 1, dtype=np.float64)[None, :]
-    with np.errstate(invalid="ignore"):
-        if method == "holm":  # step-down: cummax of (m - i + 1) p_(i)
-            adj = np.maximum.accumulate(np.where(np.isfinite(ps), (m - rank + 1) * ps, np.inf),
-                                        axis=1)
-        else:  # Benjamini-Hochberg step-up: cummin from the largest of m/i p_(i)
-            scaled = np.where(np.isfinite(ps), m / rank * ps, np.inf)
-            adj = np.minimum.accumulate(scaled[:, ::-1], axis=1)[:, ::-1]
-    adj = np.minimum(adj, 1.0)
-    out = np.empty_like(adj)
-    np.put_along_axis(out, order, adj, axis=1)
-    return np.where(live, out, np.nan)
 
 
 def column_labels(n: int) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from surveykit.analysis.letters import adjust_rows
+from surveykit.analysis.significance import adjust_rows
 from surveykit.analysis.meantests import weighted_mean_tests
 from surveykit.analysis.raoscott import rao_scott_from_sums
 from surveykit.analysis.significance import chi_square, two_proportions

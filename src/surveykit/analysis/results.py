@@ -39,17 +39,29 @@ class Figures:
     pct_neutral: float
     pct_negative: float
     mean: float
+    ci_low: float = float("nan")
+    ci_high: float = float("nan")
+    weighted_n: float | None = None
+    n_eff: float | None = None
+    nets: tuple[tuple[str, float], ...] = ()
 
     def to_dict(self, labels: tuple[str, ...]) -> dict[str, Any]:
-        return {
+        out = {
             "n": int(self.n),
             "pct_positive": _num(self.pct_positive),
             "pct_neutral": _num(self.pct_neutral),
             "pct_negative": _num(self.pct_negative),
             "mean": _num(self.mean),
+            "pct_positive_ci": [_num(self.ci_low), _num(self.ci_high)],
             "counts": {lab: _num(c) for lab, c in zip(labels, self.counts)},
             "not_applicable": _num(self.not_applicable),
         }
+        if self.weighted_n is not None:
+            out["weighted_n"] = _num(self.weighted_n)
+            out["n_eff"] = _num(self.n_eff)
+        if self.nets:
+            out["nets"] = {name: _num(v) for name, v in self.nets}
+        return out
 
 
 @dataclass(frozen=True)
@@ -61,9 +73,10 @@ class Comparison:
     difference: float
     p_value: float
     p_adjusted: float
+    test: str = "two-proportion z"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"test": "two-proportion z", "rest_n": int(self.rest_n),
+        return {"test": self.test, "rest_n": int(self.rest_n),
                 "rest_pct_positive": _num(self.rest_pct_positive),
                 "difference": _num(self.difference), "p_value": _num(self.p_value),
                 "p_adjusted": _num(self.p_adjusted)}
@@ -78,12 +91,18 @@ class GroupResult:
     vs_rest: Comparison | None = None
     suppressed: bool = False
     suppression: str | None = None
+    letter: str = ""
+    # Letters of the groups this one is significantly above: uppercase at the strict
+    # level, lowercase at the loose one (SPSS / Q convention).
+    higher_than: tuple[str, ...] = ()
 
     def to_dict(self, labels: tuple[str, ...]) -> dict[str, Any]:
         if self.suppressed or self.figures is None:
             return {"group": self.group, "suppressed": True, "suppression": self.suppression}
         out: dict[str, Any] = {"group": self.group, "suppressed": False}
         out.update(self.figures.to_dict(labels))
+        out["letter"] = self.letter
+        out["higher_than"] = list(self.higher_than)
         if self.vs_rest is not None:
             out["vs_rest"] = self.vs_rest.to_dict()
         return out
@@ -100,15 +119,24 @@ class TestResult:
     p_adjusted: float
     effect_size: float
     n: int
-    min_expected: float
-    share_expected_lt5: float
+    min_expected: float = float("nan")
+    share_expected_lt5: float = float("nan")
+    p_method: str = "asymptotic"
+    ddf: float | None = None
+    ndf: float | None = None
+    effect_size_name: str = "Cramér's V"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "statistic": _num(self.statistic), "df": int(self.df),
-                "p_value": _num(self.p_value), "p_adjusted": _num(self.p_adjusted),
-                "effect_size": _num(self.effect_size), "effect_size_name": "Cramér's V",
-                "n": int(self.n), "min_expected": _num(self.min_expected),
-                "share_expected_lt5": _num(self.share_expected_lt5)}
+        out = {"name": self.name, "statistic": _num(self.statistic), "df": int(self.df),
+               "p_value": _num(self.p_value), "p_adjusted": _num(self.p_adjusted),
+               "p_method": self.p_method,
+               "effect_size": _num(self.effect_size), "effect_size_name": self.effect_size_name,
+               "n": int(self.n), "min_expected": _num(self.min_expected),
+               "share_expected_lt5": _num(self.share_expected_lt5)}
+        if self.ddf is not None:
+            out["ndf"] = _num(self.ndf)
+            out["ddf"] = _num(self.ddf)
+        return out
 
 
 @dataclass(frozen=True)
@@ -118,10 +146,12 @@ class ItemBreakdown:
     breakdown: str
     groups: tuple[GroupResult, ...]
     test: TestResult | None
+    mean_test: TestResult | None = None
 
     def to_dict(self, labels: tuple[str, ...]) -> dict[str, Any]:
         return {"groups": [g.to_dict(labels) for g in self.groups],
-                "test": self.test.to_dict() if self.test is not None else None}
+                "test": self.test.to_dict() if self.test is not None else None,
+                "mean_test": self.mean_test.to_dict() if self.mean_test is not None else None}
 
 
 @dataclass(frozen=True)
@@ -229,18 +259,80 @@ class MultiGroup:
 
 
 @dataclass(frozen=True)
+class OptionTest:
+    """One option of a tick-all question: ticked or not, by group."""
+
+    option: str
+    name: str
+    statistic: float
+    df: float
+    p_value: float
+    p_adjusted: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"option": self.option, "name": self.name, "statistic": _num(self.statistic),
+                "df": _num(self.df), "p_value": _num(self.p_value),
+                "p_adjusted": _num(self.p_adjusted)}
+
+
+@dataclass(frozen=True)
 class MultiResult:
     id: str
     label: str
     options: tuple[str, ...]
     overall: MultiFigures
     by: dict[str, tuple[MultiGroup, ...]] = field(default_factory=dict)
+    tests: dict[str, tuple[OptionTest, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "options": list(self.options),
                 "overall": self.overall.to_dict(self.options),
-                "by": {b: {"groups": [g.to_dict(self.options) for g in gs]}
+                "by": {b: {"groups": [g.to_dict(self.options) for g in gs],
+                           "tests": [t.to_dict() for t in self.tests.get(b, ())]}
                        for b, gs in self.by.items()}}
+
+
+@dataclass(frozen=True)
+class IndexGroup:
+    group: str
+    mean: float | None
+    se: float | None
+    n: int | None
+    suppressed: bool = False
+    suppression: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.suppressed:
+            return {"group": self.group, "suppressed": True, "suppression": self.suppression}
+        return {"group": self.group, "suppressed": False, "n": int(self.n or 0),
+                "score": _num(self.mean), "se": _num(self.se)}
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """A composite index (0-100) with its reliability."""
+
+    id: str
+    label: str
+    items: tuple[str, ...]
+    min_share: float
+    score: float
+    se: float
+    n: int
+    alpha: float
+    alpha_n: int
+    alpha_if_deleted: tuple[float, ...]
+    item_rest: tuple[float, ...]
+    by: dict[str, tuple[IndexGroup, ...]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "items": list(self.items),
+                "min_share": self.min_share,
+                "overall": {"n": int(self.n), "score": _num(self.score), "se": _num(self.se)},
+                "reliability": {"cronbach_alpha": _num(self.alpha), "n": int(self.alpha_n),
+                                "alpha_if_deleted": dict(zip(self.items, map(_num, self.alpha_if_deleted))),
+                                "item_rest_correlation": dict(zip(self.items, map(_num, self.item_rest)))},
+                "by": {b: {"groups": [g.to_dict() for g in gs]} for b, gs in self.by.items()}}
 
 
 @dataclass(frozen=True)
@@ -273,9 +365,16 @@ class Settings:
     alpha: float
     min_difference: float
     weighted: bool = False
+    ci_method: str = "wilson"
+    confidence: float = 0.95
+    letters_strict: float = 0.01
+    letters_loose: float = 0.05
+    letters_family: str = "item"
+    population: float | None = None
+    weighting: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {k: (_num(v) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
 
 
 @dataclass(frozen=True)
@@ -290,6 +389,7 @@ class SurveyResults:
     multi: tuple[MultiResult, ...]
     cross: tuple[CrossSummary, ...]
     settings: Settings
+    indices: tuple[IndexResult, ...] = ()
     findings: tuple[Finding, ...] = ()
     warnings: tuple[str, ...] = ()
     suppression_applied: bool = False
@@ -309,6 +409,7 @@ class SurveyResults:
             "suppression_applied": self.suppression_applied,
             "items": [i.to_dict() for i in self.items],
             "multi": [m.to_dict() for m in self.multi],
+            "indices": [x.to_dict() for x in self.indices],
             "findings": [f.to_dict() for f in self.findings],
             "warnings": list(self.warnings),
         }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 
 CORRECTIONS = {"holm": "holm", "bonferroni": "bonferroni", "bh": "fdr_bh", "none": None}
 CORRECTION_NAMES = {"holm": "Holm", "bonferroni": "Bonferroni", "bh": "Benjamini-Hochberg",
@@ -95,15 +94,46 @@ def adjust(p_values: np.ndarray, method: str = "holm") -> np.ndarray:
         ``"holm"`` (default; Holm 1979), ``"bh"`` (Benjamini-Hochberg false discovery
         rate), ``"bonferroni"`` or ``"none"``. Matches R's ``p.adjust``.
     """
+    p = np.asarray(p_values, dtype=np.float64)
+    return adjust_rows(p.reshape(1, -1), method).reshape(p.shape)
+
+
+def adjust_rows(p_values: np.ndarray, method: str = "holm") -> np.ndarray:
+    """Adjust p-values within each row (family) of a 2-D array, all rows at once.
+
+    The same numbers as R's ``p.adjust`` applied row by row, NaN (test not run) left out of its family, but vectorised: one
+    sort for all families instead of one ``multipletests`` call per family (which in
+    statsmodels 0.15 also runs ``gc.collect()`` for Holm, about 70 ms with a large heap).
+
+    Parameters
+    ----------
+    p_values
+        ``(families, tests)`` raw p-values.
+    method
+        ``"holm"``, ``"bh"``, ``"bonferroni"`` or ``"none"``.
+    """
     if method not in CORRECTIONS:
         raise ValueError(f"unknown correction {method!r}; use one of {', '.join(CORRECTIONS)}")
-    p = np.asarray(p_values, dtype=np.float64)
-    out = np.full(p.shape, np.nan)
+    p = np.atleast_2d(np.asarray(p_values, dtype=np.float64))
     live = np.isfinite(p)
-    if not live.any():
-        return out
-    if CORRECTIONS[method] is None:
-        out[live] = p[live]
-    else:
-        out[live] = multipletests(p[live], method=CORRECTIONS[method])[1]
-    return out
+    if method == "none":
+        return np.where(live, p, np.nan)
+    m = live.sum(axis=1, keepdims=True).astype(np.float64)
+    if method == "bonferroni":
+        return np.where(live, np.minimum(1.0, p * m), np.nan)
+    order = np.argsort(np.where(live, p, np.inf), axis=1, kind="stable")  # NaN last
+    ps = np.take_along_axis(np.where(live, p, np.inf), order, axis=1)
+    rank = np.arange(1, p.shape[1] + 1, dtype=np.float64)[None, :]
+    with np.errstate(invalid="ignore"):
+        if method == "holm":  # step-down: cummax of (m - i + 1) p_(i)
+            adj = np.maximum.accumulate(np.where(np.isfinite(ps), (m - rank + 1) * ps, np.inf),
+                                        axis=1)
+        else:  # Benjamini-Hochberg step-up: cummin from the largest of m/i p_(i)
+            scaled = np.where(np.isfinite(ps), m / rank * ps, np.inf)
+            adj = np.minimum.accumulate(scaled[:, ::-1], axis=1)[:, ::-1]
+    adj = np.minimum(adj, 1.0)
+    out = np.empty_like(adj)
+    np.put_along_axis(out, order, adj, axis=1)
+    return np.where(live, out, np.nan)
+
+

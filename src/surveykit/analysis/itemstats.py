@@ -1,0 +1,185 @@
+"""Every figure and test for all items by one breakdown, from cell sums.
+
+Input is the ``(items, groups + 1, categories + 1)`` cube of counts, sums of weights and
+sums of squared weights (:class:`~surveykit.analysis.weights.CellSums`); output is arrays
+over items and groups. Two modes:
+
+* **simple** (no weights, no population): Wilson intervals, Pearson chi-square (Fisher's
+  exact or a Monte-Carlo p where Cochran's rule says the asymptotic p is unreliable),
+  two-proportion z-tests, Kruskal-Wallis on the answer order;
+* **design-based** (weights and/or a known population for the finite population
+  correction): ``svyciprop``-style logit intervals, the Rao-Scott second-order corrected
+  chi-square (R ``svychisq``'s default), linearised z-tests, a Wald test of mean scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from surveykit.analysis.exact import fisher_test, needs_exact
+from surveykit.analysis.intervals import (
+    proportion_from_sums,
+    proportion_interval_from_sums,
+    wilson_interval,
+)
+from surveykit.analysis.letters import ColumnLetters, column_letters, column_letters_weighted
+from surveykit.analysis.meantests import kruskal_from_counts, weighted_mean_tests
+from surveykit.analysis.raoscott import rao_scott_from_sums
+from surveykit.analysis.significance import adjust, chi_square, two_proportions
+from surveykit.analysis.weights import CellSums
+
+
+@dataclass(frozen=True)
+class Masks:
+    """Per-item category masks (``items x categories + 1``) and scores."""
+
+    valid: np.ndarray
+    na: np.ndarray
+    positive: np.ndarray
+    neutral: np.ndarray
+    negative: np.ndarray
+    score: np.ndarray
+
+
+@dataclass(frozen=True)
+class Design:
+    """How inference is done: weighted or not, finite population, levels."""
+
+    weighted: bool
+    n_total: float
+    population: float | None = None
+    confidence: float = 0.95
+    correction: str = "holm"
+    strict: float = 0.01
+    loose: float = 0.05
+    letters_family: str = "item"
+    exact_resamples: int = 20_000
+
+    @property
+    def design_based(self) -> bool:
+        return self.weighted or self.population is not None
+
+
+def _sum(a: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    return (a * mask[:, None, :]).sum(axis=2)
+
+
+def figures(s: CellSums, m: Masks, d: Design) -> dict[str, np.ndarray]:
+    """Bases, percentages, means and % positive intervals for every item and group."""
+    n = _sum(s.n, m.valid)
+    w = _sum(s.w, m.valid)
+    w_pos, w2_pos, w2 = _sum(s.w, m.positive), _sum(s.w2, m.positive), _sum(s.w2, m.valid)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = {
+            "n": n, "w": w, "w2": w2, "w_pos": w_pos, "w2_pos": w2_pos,
+            "na": _sum(s.w, m.na), "n_pos": _sum(s.n, m.positive),
+            "positive": 100 * w_pos / w, "neutral": 100 * _sum(s.w, m.neutral) / w,
+            "negative": 100 * _sum(s.w, m.negative) / w,
+            "mean": (s.w * m.score[:, None, :]).sum(axis=2) / w,
+            "n_eff": w * w / w2,
+        }
+    if d.design_based:
+        ci = proportion_interval_from_sums(w_pos, w2_pos, w, w2, n, d.n_total, method="logit",
+                                           conf=d.confidence, population=d.population)
+        out["ci_low"], out["ci_high"], out["se"] = 100 * ci.lower, 100 * ci.upper, ci.se
+    else:
+        lo, hi = wilson_interval(out["n_pos"], n, d.confidence)
+        out["ci_low"], out["ci_high"] = 100 * lo, 100 * hi
+    return out
+
+
+def omnibus(s: CellSums, m: Masks, d: Design, n_groups: int) -> dict[str, np.ndarray]:
+    """Item x group independence test for every item, corrected across items."""
+    G = n_groups
+    counts = s.n[:, :G, :] * m.valid[:, None, :]
+    chi = chi_square(counts)
+    n_items = counts.shape[0]
+    method = np.full(n_items, "asymptotic", dtype=object)
+    name = np.full(n_items, "chi-square", dtype=object)
+    if d.design_based:
+        rs = rao_scott_from_sums(s.w[:, :G, :] * m.valid[:, None, :],
+                                 s.w2[:, :G, :] * m.valid[:, None, :], d.n_total,
+                                 population=d.population)
+        # df stays the integer (r-1)(c-1); the F test's fractional d0 goes in ndf.
+        p, statistic, df, ddf, ndf = rs.p_value, rs.statistic, rs.df, rs.ddf, rs.ndf
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = (counts.sum(axis=2) > 0).sum(axis=1)
+            c = (counts.sum(axis=1) > 0).sum(axis=1)
+            effect = np.sqrt(rs.pearson / (rs.n * (np.minimum(r, c) - 1)))
+        name[:] = "rao-scott"
+        method[:] = "F (second-order)"
+    else:
+        p, statistic, df, effect = (chi["p_value"].copy(), chi["statistic"], chi["df"],
+                                    chi["effect_size"])
+        ddf = ndf = np.full(n_items, np.nan)
+        sparse = np.flatnonzero((chi["min_expected"] < 1) | (chi["share_expected_lt5"] > 0.2))
+        for i in sparse:
+            if not np.isfinite(p[i]):
+                continue
+            exact = fisher_test(counts[i], resamples=d.exact_resamples)
+            p[i] = exact.p_value
+            name[i] = "fisher"
+            method[i] = exact.method
+    return {"name": name, "p_method": method, "statistic": statistic, "df": df, "ddf": ddf,
+            "ndf": ndf,
+            "p_value": p, "p_adjusted": adjust(p, d.correction), "effect_size": effect,
+            "n": chi["n"], "min_expected": chi["min_expected"],
+            "share_expected_lt5": chi["share_expected_lt5"]}
+
+
+def versus_rest(f: dict[str, np.ndarray], d: Design, n_groups: int) -> dict[str, np.ndarray]:
+    """Each group's % positive against everyone else's (not-stated included in the rest)."""
+    G = n_groups
+    total = {k: f[k].sum(axis=1, keepdims=True) for k in ("n", "w", "w2", "w_pos", "w2_pos",
+                                                           "n_pos")}
+    rest = {k: total[k] - f[k][:, :G] for k in total}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rest_pct = 100 * rest["w_pos"] / rest["w"]
+    if d.design_based:
+        pg, seg = proportion_from_sums(f["w_pos"][:, :G], f["w2_pos"][:, :G], f["w"][:, :G],
+                                       f["w2"][:, :G], d.n_total, population=d.population)
+        pr, ser = proportion_from_sums(rest["w_pos"], rest["w2_pos"], rest["w"], rest["w2"],
+                                       d.n_total, population=d.population)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (pg - pr) / np.sqrt(seg ** 2 + ser ** 2)
+        p = np.where(np.isfinite(z), 2 * stats.norm.sf(np.abs(z)), np.nan)
+        test = "design-based z"
+    else:
+        p = two_proportions(f["n_pos"][:, :G], f["n"][:, :G], rest["n_pos"],
+                            rest["n"])["p_value"]
+        test = "two-proportion z"
+    return {"rest_n": rest["n"], "rest_pct": rest_pct, "difference": f["positive"][:, :G] - rest_pct,
+            "p_value": p, "p_adjusted": adjust(p, d.correction), "test": test}
+
+
+def letters(f: dict[str, np.ndarray], d: Design, n_groups: int) -> ColumnLetters:
+    """Column-proportion letters between the groups, at two levels."""
+    G = n_groups
+    opts = dict(strict=d.strict, loose=d.loose, correction=d.correction,
+                family=d.letters_family)
+    if d.design_based:
+        return column_letters_weighted(f["positive"][:, :G] / 100, se=f["se"][:, :G],
+                                       n=f["n"][:, :G], **opts)
+    return column_letters(f["n_pos"][:, :G], f["n"][:, :G], **opts)
+
+
+def mean_test(s: CellSums, m: Masks, d: Design, f: dict[str, np.ndarray],
+              n_groups: int) -> dict[str, np.ndarray]:
+    """Do mean scores differ across groups? Kruskal-Wallis, or a design-based Wald F."""
+    G = n_groups
+    if d.design_based:
+        out = weighted_mean_tests(s.w[:, :G, :] * m.valid[:, None, :],
+                                  s.w2[:, :G, :] * m.valid[:, None, :], m.score, d.n_total,
+                                  n_answered=f["n"][:, :G].sum(axis=1),
+                                  population=d.population)
+        p, statistic, df = out["wald_p_value"], out["wald_F"], out["wald_df"]
+        name = "wald F (weighted means)"
+    else:
+        out = kruskal_from_counts(s.n[:, :G, :] * m.valid[:, None, :])
+        p, statistic, df = out["p_value"], out["statistic"], out["df"]
+        name = "kruskal-wallis"
+    return {"name": name, "statistic": statistic, "df": df, "p_value": p,
+            "p_adjusted": adjust(p, d.correction)}

@@ -1,0 +1,92 @@
+"""Questions beyond single Likert items: tick-all-that-apply sets and composite indices."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from surveykit.analysis.indices import composite_index, cronbach_alpha, index_by_group, item_scores
+from surveykit.analysis.itemstats import Design
+from surveykit.analysis.multitests import multi_tests, tick_sums
+from surveykit.analysis.results import (
+    IndexGroup,
+    IndexResult,
+    MultiFigures,
+    MultiGroup,
+    MultiResult,
+    OptionTest,
+)
+from surveykit.model import Index, MultiResponse
+from surveykit.survey import Survey
+
+
+def _multi_figures(n: float, base_w: float, ticked_w: np.ndarray) -> MultiFigures:
+    """% of respondents (who answered) and % of all ticks, per option."""
+    total = ticked_w.sum()
+    nan = float("nan")
+    return MultiFigures(
+        n=int(n), counts=tuple(float(t) for t in ticked_w),
+        pct_respondents=tuple(float(100 * t / base_w) if base_w else nan for t in ticked_w),
+        pct_responses=tuple(float(100 * t / total) if total else nan for t in ticked_w),
+    )
+
+
+def analyse_multi(survey: Survey, m: MultiResponse, by_ids: list[str],
+                  design: Design) -> MultiResult:
+    """A tick-all question overall and by each breakdown, with a test per option.
+
+    Each option is tested on its own (ticked or not, by group): Pearson chi-square, or
+    Rao-Scott when weighted; corrected across the options of the question.
+    """
+    ticks, answered = survey.multi_ticks[m.id], survey.multi_answered[m.id]
+    w = survey.weights
+    everyone = np.zeros(survey.n, dtype=np.int32)
+    o = tick_sums(ticks, answered, everyone, 1, w)
+    overall = _multi_figures(o.base_n[:1].sum(), o.base_w[:1].sum(), o.ticked_w[0])
+    by, tests = {}, {}
+    for bid in by_ids:
+        labels = survey.groups[bid]
+        group = survey.group_codes[bid]
+        s = tick_sums(ticks, answered, group, len(labels), w)
+        by[bid] = tuple(MultiGroup(group=lab, figures=_multi_figures(s.base_n[g], s.base_w[g],
+                                                                      s.ticked_w[g]))
+                        for g, lab in enumerate(labels))
+        t = multi_tests(ticks, answered, group, len(labels), w, correction=design.correction,
+                        population=design.population, sums=s)
+        tests[bid] = tuple(
+            OptionTest(option=opt, name=t.method, statistic=float(t.statistic[j]),
+                       df=float(t.df[j]), p_value=float(t.p_value[j]),
+                       p_adjusted=float(t.p_adjusted[j]))
+            for j, opt in enumerate(m.options))
+    return MultiResult(id=m.id, label=m.label, options=m.options, overall=overall, by=by,
+                       tests=tests)
+
+
+def analyse_index(survey: Survey, index: Index, by_ids: list[str],
+                  design: Design) -> IndexResult:
+    """A 0-100 composite index overall and by group, with Cronbach's alpha.
+
+    Item answers are scored 0 (most negative) to 100 (most positive) after reverse-scored
+    items are turned round, as the Civil Service People Survey scores its engagement index.
+    """
+    position = {item.id: j for j, item in enumerate(survey.codebook.items)}
+    cols = [position[i] for i in index.items]
+    codes = survey.item_codes[:, cols]
+    k = np.array([survey.codebook.items[j].effective_scale.k for j in cols])
+    scores = composite_index(codes, k, min_share=index.min_share)
+    everyone = np.zeros(survey.n, dtype=np.int32)
+    overall = index_by_group(scores, everyone, 1, survey.weights, population=design.population)
+    reliability = cronbach_alpha(item_scores(codes, k))
+    by = {}
+    for bid in by_ids:
+        labels = survey.groups[bid]
+        s = index_by_group(scores, survey.group_codes[bid], len(labels), survey.weights,
+                           population=design.population)
+        by[bid] = tuple(IndexGroup(group=lab, mean=float(s.mean[g]), se=float(s.se[g]),
+                                   n=int(s.n[g])) for g, lab in enumerate(labels))
+    return IndexResult(
+        id=index.id, label=index.label, items=index.items, min_share=index.min_share,
+        score=float(overall.overall), se=float(overall.overall_se), n=int(overall.overall_n),
+        alpha=float(reliability.alpha), alpha_n=int(reliability.n),
+        alpha_if_deleted=tuple(float(a) for a in reliability.alpha_if_deleted),
+        item_rest=tuple(float(r) for r in reliability.item_rest_cor), by=by,
+    )

@@ -1,0 +1,129 @@
+"""Integrated analysis beyond the omnibus test: intervals, exact p, letters, indices,
+tick-all tests, and their suppression."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import EXAMPLE, REFERENCE
+from surveykit import Survey, analyse, suppress
+from surveykit.codebook import parse_codebook
+
+R = json.loads((REFERENCE / "expected.json").read_text())
+TWO_POINT = {"scales": {"yn": {"labels": ["No", "Yes"], "positive": ["Yes"],
+                               "negative": ["No"]}}}
+
+
+def _survey_from_table(table, categories, groups):
+    """One respondent per count in ``table`` (groups x categories)."""
+    rows = [(g, c) for gi, g in enumerate(groups) for ci, c in enumerate(categories)
+            for _ in range(int(table[gi][ci]))]
+    frame = pd.DataFrame(rows, columns=["team", "answer"])
+    cb = parse_codebook({"scales": {"s": {"labels": list(categories)}},
+                         "items": [{"id": "q", "column": "answer", "scale": "s"}],
+                         "breakdowns": [{"id": "team", "groups": list(groups)}]})
+    return Survey.from_frame(frame, cb)
+
+
+def test_wilson_interval_in_figures_matches_r():
+    """R: ``prop.test(1, 10, correct = FALSE)$conf.int``."""
+    ref = R["prop_ci"]["one_sample_wilson"][1]
+    frame = pd.DataFrame({"q": ["Yes"] + ["No"] * 9})
+    cb = parse_codebook({**TWO_POINT, "items": [{"id": "q", "scale": "yn"}]})
+    fig = analyse(Survey.from_frame(frame, cb)).item("q").overall
+    assert fig.pct_positive == pytest.approx(10.0)
+    assert fig.ci_low == pytest.approx(100 * ref["lower"], rel=1e-9)
+    assert fig.ci_high == pytest.approx(100 * ref["upper"], rel=1e-9)
+
+
+def test_sparse_table_gets_fishers_exact_p():
+    """R: ``fisher.test(matrix(c(3, 0, 1, 5, 4, 2), 2))$p.value`` for a table with
+    expected counts under 5; the output says the test was exact."""
+    ref = R["fisher"]
+    survey = _survey_from_table(ref["table"], ["c1", "c2", "c3"], ["G1", "G2"])
+    test = analyse(survey).item("q").by["team"].test
+    assert test.name == "fisher"
+    assert "fisher" in test.p_method
+    assert test.p_value == pytest.approx(ref["fisher_p_value"], rel=1e-9)
+    # the statistic is still Pearson's, for reference
+    assert test.statistic == pytest.approx(ref["asymptotic_chisq"]["statistic"], rel=1e-10)
+
+
+def test_column_letters_on_the_example(example_results):
+    _, results = example_results
+    groups = {g.group: g for g in results.item("job_relevant").by["sector"].groups}
+    assert [g.letter for g in groups.values()] == list("ABCDEF")
+    housing, employment = groups["Housing"], groups["Employment"]
+    # Employment (89%) beats Housing (29%) at the strict level: uppercase letter
+    assert housing.letter in employment.higher_than
+    assert not any(c.upper() == employment.letter for c in housing.higher_than)
+    for g in groups.values():  # a group never beats itself
+        assert g.letter.upper() not in {c.upper() for c in g.higher_than}
+
+
+def test_mean_test_reported(example_results):
+    _, results = example_results
+    block = results.item("job_relevant").by["sector"]
+    assert block.mean_test.name == "kruskal-wallis"
+    assert block.mean_test.p_adjusted < 1e-6
+    assert block.mean_test.p_adjusted >= block.mean_test.p_value
+
+
+def test_index_score_and_alpha_on_the_example(example_results):
+    survey, results = example_results
+    index = next(x for x in results.indices if x.id == "joint_working_index")
+    cols = [survey.codebook.items[[i.id for i in survey.codebook.items].index(m)].column
+            for m in index.items]
+    order = {lab: s for s, lab in enumerate(["Strongly disagree", "Disagree",
+                                             "Neither agree nor disagree", "Agree",
+                                             "Strongly agree"])}
+    scored = survey.responses[cols].apply(lambda c: c.map(order)) * 25  # 0/25/50/75/100
+    complete = scored.dropna()  # min_share 1.0: every item answered
+    assert index.n == len(complete)
+    assert index.score == pytest.approx(complete.mean(axis=1).mean(), rel=1e-12)
+    k = len(cols)
+    alpha = k / (k - 1) * (1 - complete.var(ddof=1).sum() / complete.sum(axis=1).var(ddof=1))
+    assert index.alpha == pytest.approx(alpha, rel=1e-10)
+    senior = next(g for g in index.by["role"] if g.group == "Senior manager")
+    others = next(g for g in index.by["role"] if g.group == "Frontline practitioner")
+    assert senior.mean > others.mean  # planted: senior managers more positive
+
+
+def test_tick_all_option_tests_find_the_planted_difference(example_results):
+    _, results = example_results
+    barriers = results.multi[0]
+    by_role = {t.option: t for t in barriers.tests["role"]}
+    by_sector = {t.option: t for t in barriers.tests["sector"]}
+    assert by_role["Not knowing who to contact"].p_adjusted < 1e-6
+    assert by_sector["Not knowing who to contact"].p_adjusted > 0.05
+
+
+def test_suppressed_groups_leave_no_letters_behind():
+    rng = np.random.default_rng(0)
+    teams = ["Big"] * 60 + ["Tiny"] * 4 + ["Mid"] * 30 + ["Small"] * 12
+    answers = (["Yes"] * 55 + ["No"] * 5 + ["No"] * 4 + ["Yes"] * 10 + ["No"] * 20
+               + list(rng.choice(["Yes", "No"], 12)))
+    cb = parse_codebook({**TWO_POINT, "items": [{"id": "q", "column": "a", "scale": "yn"}],
+                         "breakdowns": [{"id": "team", "groups": ["Big", "Tiny", "Mid",
+                                                                   "Small"]}]})
+    raw = analyse(Survey.from_frame(pd.DataFrame({"team": teams, "a": answers}), cb))
+    big_raw = raw.item("q").by["team"].groups[0]
+    assert "b" in {c.lower() for c in big_raw.higher_than}  # Big beats Tiny before suppression
+    shown = suppress(raw, min_group=10).item("q").by["team"].groups
+    hidden = {g.letter for g in shown if g.suppressed}
+    assert "B" in hidden
+    for g in shown:
+        if not g.suppressed:
+            assert not {c.upper() for c in g.higher_than} & hidden
+
+
+def test_index_groups_are_suppressed(example_results):
+    _, results = example_results
+    for index in results.indices:
+        for groups in index.by.values():
+            for g in groups:
+                assert g.suppressed == (g.mean is None)
