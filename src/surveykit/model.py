@@ -229,3 +229,28 @@ class Codebook:
         for item in self.items:
             seen.setdefault(item.theme or "Items", None)
         return tuple(seen)
+
+
+@dataclass(frozen=True)
+class PopulationRow:
+    row: int
+    breakdown: str
+    group: str
+    headcount: float
+
+
+@dataclass(frozen=True)
+class Population:
+    """Headcounts as read, with their file rows for messages."""
+
+    source: str
+    rows: tuple[PopulationRow, ...]
+
+    @property
+    def breakdowns(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.breakdown for r in self.rows))
+
+    def total(self) -> float:
+        """The workforce size (the total of the first breakdown)."""
+        first = self.breakdowns[0]
+        return float(sum(r.headcount for r in self.rows if r.breakdown == first))
