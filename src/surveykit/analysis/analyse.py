@@ -26,6 +26,7 @@ from surveykit.analysis.results import (
     GroupResult,
     ItemBreakdown,
     ItemResult,
+    Nesting,
     Settings,
     SurveyResults,
     TestResult,
@@ -224,6 +225,7 @@ def analyse(
         multi=tuple(analyse_multi(survey, m, by_ids, design) for m in cb.multi),
         indices=tuple(analyse_index(survey, x, by_ids, design) for x in cb.indices),
         cross=_cross(survey, by_ids),
+        nesting=_nesting(survey, by_ids),
         settings=Settings(min_group=0, correction=correction, alpha=alpha,
                           min_difference=min_difference, weighted=weighted,
                           ci_method="logit" if design.design_based else "wilson",
@@ -232,6 +234,29 @@ def analyse(
                           weighting=weighting),
         warnings=survey.warnings,
     )
+
+
+def _nesting(survey: Survey, by_ids: list[str]) -> tuple[Nesting, ...]:
+    """Pairs of breakdowns where every group of one lies inside one group of the other.
+
+    Suppression needs them: a sector's figure minus its shown sites would otherwise reveal
+    a hidden site. Breakdowns with the same groups under two names nest both ways.
+    """
+    out = []
+    for child in by_ids:
+        for parent in by_ids:
+            if child == parent:
+                continue
+            gc, gp = len(survey.groups[child]), len(survey.groups[parent])
+            if gc < gp:
+                continue
+            table = count_cross(survey.group_codes[child], gc, survey.group_codes[parent], gp)
+            inner = table[:gc]  # stated child groups, every parent column incl. not stated
+            if np.any(inner[:, gp] > 0) or np.any((inner[:, :gp] > 0).sum(axis=1) > 1):
+                continue
+            out.append(Nesting(child=child, parent=parent,
+                               parent_of=tuple(int(np.argmax(row[:gp])) for row in inner)))
+    return tuple(out)
 
 
 def _cross(survey: Survey, by_ids: list[str]) -> tuple[CrossSummary, ...]:

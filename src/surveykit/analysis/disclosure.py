@@ -15,8 +15,9 @@ shown total:
    shown group is hidden too (as employee-survey platforms do).
 
 For the two-way fieldwork table the same rule runs over every row and every column until
-nothing changes. Nested breakdowns (teams within directorates) are not yet protected
-against differencing between breakdowns: their groups are not unions of one another here.
+nothing changes. For nested breakdowns (sites within sectors) the children of each shown
+parent group form a line of their own, since the parent's figure minus its shown children
+would reveal a hidden child; a parent whose children cannot cover each other is hidden.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from surveykit.analysis.results import (
     IndexGroup,
     ItemBreakdown,
     MultiGroup,
+    Nesting,
     SurveyResults,
 )
 
@@ -124,6 +126,53 @@ def _protect_cross(cross: CrossSummary, hidden_rows: set[str], hidden_cols: set[
     )
 
 
+def _covered(sizes: np.ndarray, state: np.ndarray, unshown: float, k: int) -> bool:
+    """True when the hidden part of a line is nobody, or at least two groups and k people."""
+    hidden = sizes[(state > 0) & (sizes > 0)]
+    members = len(hidden) + (1 if unshown > 0 else 0)
+    return members == 0 or (members >= 2 and hidden.sum() + unshown >= k)
+
+
+def protect_family(sizes: dict[str, np.ndarray], unshown: dict[str, float],
+                   nesting: tuple[Nesting, ...], min_group: int) -> dict[str, np.ndarray]:
+    """:func:`protect` for several breakdowns of the same respondents at once.
+
+    Each breakdown's groups add up to the overall figure; a nested breakdown's groups
+    inside one parent group also add up to that parent's figure. Every such line must be
+    covered; where a parent's children cannot cover each other (e.g. a sector with one small
+    site), the parent group is hidden too. Repeats until nothing changes.
+    """
+    k = min_group
+    state = {b: protect(sizes[b], k, hidden_unshown=unshown[b]) for b in sizes}
+    changed = True
+    while changed:
+        changed = False
+        for nest in nesting:
+            if nest.child not in sizes or nest.parent not in sizes:
+                continue
+            parent_of = np.array(nest.parent_of, dtype=int)
+            for a in range(len(sizes[nest.parent])):
+                if state[nest.parent][a]:
+                    continue  # a hidden parent gives no total to subtract from
+                members = np.flatnonzero(parent_of == a)
+                line = sizes[nest.child][members]
+                inside = max(0.0, float(sizes[nest.parent][a] - line.sum()))
+                before = state[nest.child][members]
+                after = protect(line, k, hidden_unshown=inside, hidden=before > 0)
+                if not _covered(line, after, inside, k):
+                    state[nest.parent][a] = 2
+                    changed = True
+                elif not np.array_equal(after, before):
+                    state[nest.child][members] = after
+                    changed = True
+        for b in sizes:
+            again = protect(sizes[b], k, hidden_unshown=unshown[b], hidden=state[b] > 0)
+            if not np.array_equal(again, state[b]):
+                state[b] = again
+                changed = True
+    return state
+
+
 def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
     """Withhold every figure that could identify a group below ``min_group``.
 
@@ -142,61 +191,63 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
         headline findings are recomputed from what is shown.
     """
     k = int(min_group)
-    summaries = []
-    hidden_groups: dict[str, set[str]] = {}
+    nesting = results.nesting
+
+    def family(tables: dict[str, tuple[np.ndarray, float]]) -> dict[str, np.ndarray]:
+        return protect_family({b: t[0] for b, t in tables.items()},
+                              {b: t[1] for b, t in tables.items()}, nesting, k)
+
+    counts = family({b.id: (np.array([g.n or 0 for g in b.groups], dtype=float),
+                            float(b.not_stated or 0)) for b in results.breakdowns})
+    summaries, hidden_groups = [], {}
     for b in results.breakdowns:
-        sizes = np.array([g.n or 0 for g in b.groups], dtype=float)
-        state = protect(sizes, k, hidden_unshown=b.not_stated or 0)
-        hidden_groups[b.id] = {g.group for g, s in zip(b.groups, state) if s}
+        state = counts[b.id]
+        hidden_groups[b.id] = {g.group for g, st in zip(b.groups, state) if st}
         ns_shown = b.not_stated if not b.not_stated or b.not_stated >= k else None
         summaries.append(replace(b, not_stated=ns_shown, groups=tuple(
-            GroupCount(group=g.group, n=None if s else g.n, suppressed=bool(s),
-                       suppression=_reason(int(s), k))
-            for g, s in zip(b.groups, state))))
+            GroupCount(group=g.group, n=None if st else g.n, suppressed=bool(st),
+                       suppression=_reason(int(st), k))
+            for g, st in zip(b.groups, state))))
     items = []
     for item in results.items:
-        by = {}
+        tables = {}
         for bid, ib in item.by.items():
             sizes = np.array([g.figures.n if g.figures else 0 for g in ib.groups], dtype=float)
-            unshown = item.overall.n - sizes.sum()
-            state = protect(sizes, k, hidden_unshown=unshown)
-            hidden_letters = {g.letter for g, s in zip(ib.groups, state) if s}
+            tables[bid] = (sizes, float(item.overall.n - sizes.sum()))
+        states = family(tables)
+        by = {}
+        for bid, ib in item.by.items():
+            state = states[bid]
+            hidden_letters = {g.letter for g, st in zip(ib.groups, state) if st}
             by[bid] = replace(ib, groups=tuple(
                 # A shown group keeps no letter of a hidden one: "higher than E" would say
                 # something about a group too small to report.
                 replace(g, higher_than=tuple(c for c in g.higher_than
                                              if c.upper() not in hidden_letters))
-                if not s else GroupResult(group=g.group, figures=None, suppressed=True,
-                                          suppression=_reason(int(s), k), letter=g.letter)
-                for g, s in zip(ib.groups, state)))
+                if not st else GroupResult(group=g.group, figures=None, suppressed=True,
+                                           suppression=_reason(int(st), k), letter=g.letter)
+                for g, st in zip(ib.groups, state)))
         items.append(replace(item, by=by))
     multi = []
     for m in results.multi:
-        by = {}
-        for bid, groups in m.by.items():
-            sizes = np.array([g.figures.n if g.figures else 0 for g in groups], dtype=float)
-            state = protect(sizes, k, hidden_unshown=m.overall.n - sizes.sum())
-            by[bid] = tuple(g if not s else MultiGroup(group=g.group, figures=None,
-                                                       suppressed=True,
-                                                       suppression=_reason(int(s), k))
-                            for g, s in zip(groups, state))
-        multi.append(replace(m, by=by))
+        states = family({bid: (sizes := np.array([g.figures.n if g.figures else 0 for g in gs],
+                                                  dtype=float), float(m.overall.n - sizes.sum()))
+                         for bid, gs in m.by.items()})
+        multi.append(replace(m, by={bid: tuple(
+            g if not st else MultiGroup(group=g.group, figures=None, suppressed=True,
+                                        suppression=_reason(int(st), k))
+            for g, st in zip(gs, states[bid])) for bid, gs in m.by.items()}))
     indices = []
     for x in results.indices:
-        by = {}
-        for bid, groups in x.by.items():
-            sizes = np.array([g.n or 0 for g in groups], dtype=float)
-            state = protect(sizes, k, hidden_unshown=x.n - sizes.sum())
-            by[bid] = tuple(g if not s else IndexGroup(group=g.group, mean=None, se=None, n=None,
-                                                       suppressed=True,
-                                                       suppression=_reason(int(s), k))
-                            for g, s in zip(groups, state))
-        indices.append(replace(x, by=by))
-    cross = []
-    for c in results.cross:
-        cross.append(_protect_cross(c, hidden_groups.get(c.rows, set()),
-                                    hidden_groups.get(c.columns, set()), k))
+        states = family({bid: (sizes := np.array([g.n or 0 for g in gs], dtype=float),
+                               float(x.n - sizes.sum())) for bid, gs in x.by.items()})
+        indices.append(replace(x, by={bid: tuple(
+            g if not st else IndexGroup(group=g.group, mean=None, se=None, n=None,
+                                        suppressed=True, suppression=_reason(int(st), k))
+            for g, st in zip(gs, states[bid])) for bid, gs in x.by.items()}))
+    cross = [_protect_cross(c, hidden_groups.get(c.rows, set()),
+                            hidden_groups.get(c.columns, set()), k) for c in results.cross]
     out = replace(results, breakdowns=tuple(summaries), items=tuple(items), multi=tuple(multi),
-                  indices=tuple(indices), cross=tuple(cross), settings=replace(results.settings, min_group=k),
-                  suppression_applied=True)
+                  indices=tuple(indices), cross=tuple(cross),
+                  settings=replace(results.settings, min_group=k), suppression_applied=True)
     return replace(out, findings=headline_findings(out))

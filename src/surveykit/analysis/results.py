@@ -357,6 +357,19 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Nesting:
+    """Breakdown ``child`` is nested in ``parent``: each child group lies in one parent group
+    (e.g. sites within sectors). ``parent_of[j]`` is the parent group index of child group j."""
+
+    child: str
+    parent: str
+    parent_of: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"child": self.child, "parent": self.parent, "parent_of": list(self.parent_of)}
+
+
+@dataclass(frozen=True)
 class Settings:
     """How the results were made (written into results.json and the methods note)."""
 
@@ -390,6 +403,7 @@ class SurveyResults:
     cross: tuple[CrossSummary, ...]
     settings: Settings
     indices: tuple[IndexResult, ...] = ()
+    nesting: tuple[Nesting, ...] = ()
     findings: tuple[Finding, ...] = ()
     warnings: tuple[str, ...] = ()
     suppression_applied: bool = False
@@ -406,6 +420,7 @@ class SurveyResults:
             "breakdown_summary": [b.to_dict() for b in self.breakdowns],
             "cross": [c.to_dict() for c in self.cross],
             "settings": self.settings.to_dict(),
+            "nesting": [x.to_dict() for x in self.nesting],
             "suppression_applied": self.suppression_applied,
             "items": [i.to_dict() for i in self.items],
             "multi": [m.to_dict() for m in self.multi],
