@@ -148,3 +148,28 @@ def test_init_writes_a_codebook_that_analyse_uses(tiny_csv, tmp_path):
     out = run("analyse", tiny_csv, "-c", cb, "--out", tmp_path / "o", "--format", "json",
               "--min-group", "2")
     assert out.exit_code == 0, out.output
+
+
+def test_validate_clean_example_exits_0():
+    out = run("validate", EXAMPLE / "survey.xlsx")
+    assert out.exit_code == 0, out.output
+    assert "0 error(s), 0 warning(s)" in out.output
+
+
+def test_validate_reports_row_and_column_and_exits_1(tiny_frame, tiny_codebook_path, tmp_path):
+    tiny_frame.loc[2, "Q2"] = "Mostly agree"
+    tiny_frame.loc[6, "id"] = 1  # duplicate respondent id
+    path = tmp_path / "bad.csv"
+    tiny_frame.to_csv(path, index=False)
+    out = run("validate", path, "-c", tiny_codebook_path)
+    assert out.exit_code == 1
+    assert "row 4, column 'Q2'" in out.output and "Mostly agree" in out.output
+    assert "respondent id '1' appears 2 times" in out.output
+
+
+def test_validate_strict_fails_on_warnings(tiny_frame, tiny_codebook_path, tmp_path):
+    tiny_frame["Extra"] = "x"  # a column the codebook does not know: a warning
+    path = tmp_path / "warn.csv"
+    tiny_frame.to_csv(path, index=False)
+    assert run("validate", path, "-c", tiny_codebook_path).exit_code == 0
+    assert run("validate", path, "-c", tiny_codebook_path, "--strict").exit_code == 1

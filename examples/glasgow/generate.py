@@ -443,6 +443,7 @@ def codebook_text() -> str:
         "    column: Role",
         "    label: Role",
         f"    groups: {_flow(ROLES)}",
+        "drop: [Submitted]   # submission timestamp: kept in the export, not analysed",
         "indices:",
         *[line for index_id, (label, members) in INDICES.items() for line in (
             f"  - id: {index_id}",

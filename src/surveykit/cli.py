@@ -213,14 +213,59 @@ def init_command(
         if output.exists() and not force:
             raise UsageError(f"{output} exists; use --force to overwrite it")
         table = read_table(file, **_read_options(sheet, header_row, format_in))
-        cb = infer_codebook(table.frame)
+        cb = infer_codebook(table)  # the whole table: SPSS labels, wording, option sets
         dump_codebook(cb, output)
     except Exception as exc:  # noqa: BLE001
         _fail(exc, debug)
         return
+    for warning in table.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     for line in describe_codebook(cb):
         typer.echo(f"inferred: {line}", err=True)
     typer.echo(f"Wrote {output}")
+
+
+@app.command("validate")
+def validate_command(
+    file: FileArg,
+    codebook: CodebookOpt = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit non-zero on warnings too (e.g. straight-lining).")] = False,
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
+    format_in: FormatInOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Check a survey export against its codebook; report every problem with row and column.
+
+    Exit code 0 when there are no errors (warnings allowed unless --strict), 1 when there
+    are, so CI can gate on it.
+    """
+    from surveykit.codebook import load_codebook
+    from surveykit.inference import infer_codebook
+    from surveykit.ingest import read_table
+    from surveykit.report import find_codebook
+    from surveykit.validate import validate_survey
+
+    try:
+        table = read_table(file, **_read_options(sheet, header_row, format_in))
+        path = codebook or find_codebook(file)
+        cb = load_codebook(path) if path is not None else infer_codebook(table)
+        problems = validate_survey(table, cb)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, debug)
+        return
+    for warning in table.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    for p in problems:
+        typer.echo(p.one_line(table.source))
+    typer.echo(f"{table.source}: {len(table.frame):,} rows, {len(errors)} error(s), "
+               f"{len(warnings)} warning(s)"
+               + ("" if path is not None else " (codebook inferred)"))
+    if errors or (strict and warnings):
+        raise typer.Exit(1)
 
 
 def main() -> None:

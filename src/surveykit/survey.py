@@ -29,7 +29,8 @@ def _is_blank(values: pd.Series) -> np.ndarray:
     return blank
 
 
-def _answer_key(value: object) -> str:
+def answer_key(value: object) -> str:
+    """The key an answer is matched on: normalised text, or a canonical numeric code."""
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         return _code_key(value)
     text = normalise_label(value)
@@ -155,7 +156,7 @@ def _code_item(values: pd.Series, item: Item, source: str, first_row: int) -> np
     uniques_codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = np.full(len(uniques) + 1, -1, dtype=np.int16)  # last slot: the NA sentinel
     for u, value in enumerate(uniques):
-        key = _answer_key(value)
+        key = answer_key(value)
         if key in ("", "nan"):
             continue
         if key not in lookup:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.model import Breakdown, Codebook, Item, normalise_label
-from surveykit.survey import _answer_key
+from surveykit.survey import answer_key
 
 __all__ = ["Problem", "validate_survey"]
 
@@ -71,7 +71,7 @@ def _check_item(values: pd.Series, item: Item, first_row: int) -> tuple[list[Pro
     for u, value in enumerate(uniques):
         if empty[u]:
             continue
-        key = _answer_key(value)
+        key = answer_key(value)
         if key in ("", "nan"):
             continue
         if key in lookup:
