@@ -1,0 +1,98 @@
+"""``results.csv``: every figure in tidy long form, for R, pandas or a pivot table.
+
+One row per item x breakdown x group x answer category (the shape of
+:meth:`SurveyResults.to_frame`, with labels and the answer's polarity added), overall
+first as breakdown ``(overall)``. After each group's answer categories comes one row for
+the answers left out of the base ("don't know" and similar: a count, no base, no %).
+
+* Full precision: numbers are written with Python's shortest round-trip ``repr``; whole
+  counts as integers. Nothing is rounded.
+* Suppressed groups: ``suppressed`` is ``true``, the reason is given, and ``count``,
+  ``base`` and ``pct`` are empty.
+* Deterministic: UTF-8 without BOM, ``\\n`` line ends, fixed column order.
+* Spreadsheet-safe: a text field that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+  carriage return gets a leading ``'`` so a spreadsheet opening the file shows it as text
+  rather than running it as a formula (results.json keeps the exact text).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from surveykit.analysis.results import OVERALL, Figures, SurveyResults
+
+COLUMNS = ("item", "item_label", "theme", "breakdown", "breakdown_label", "group",
+           "category", "category_order", "polarity", "count", "base", "pct", "suppressed",
+           "suppression")
+OVERALL_BREAKDOWN = "(overall)"
+_POLARITY = {1: "positive", 0: "neutral", -1: "negative"}
+_RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _number(x: float | None) -> str:
+    if x is None:
+        return ""
+    x = float(x)
+    if not math.isfinite(x):
+        return ""
+    return str(int(x)) if x.is_integer() and abs(x) < 2**53 else repr(x)
+
+
+def _text(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_RISKY_START) else text
+
+
+def tidy_rows(results: SurveyResults) -> Iterator[dict[str, Any]]:
+    """The rows of ``results.csv`` as dicts of raw values (numbers unformatted)."""
+    labels = {b.id: b.label for b in results.breakdowns}
+    for item in results.items:
+        cells: list[tuple[str, str, str, Figures | None, bool, str | None]] = [
+            (OVERALL_BREAKDOWN, OVERALL_BREAKDOWN, OVERALL, item.overall, False, None)]
+        for bid, ib in item.by.items():
+            cells += [(bid, labels.get(bid, bid), g.group,
+                       None if g.suppressed else g.figures, g.suppressed, g.suppression)
+                      for g in ib.groups]
+        na_label = " / ".join(item.not_applicable_labels) or "(not applicable)"
+        for bid, blabel, group, fig, hidden, why in cells:
+            base = {"item": item.id, "item_label": item.label, "theme": item.theme,
+                    "breakdown": bid, "breakdown_label": blabel, "group": group,
+                    "suppressed": hidden or fig is None, "suppression": why}
+            for k, category in enumerate(item.labels):
+                count = None if fig is None else fig.counts[k]
+                n = None if fig is None else fig.n
+                yield {**base, "category": category, "category_order": k + 1,
+                       "polarity": _POLARITY.get(item.polarity[k], "neutral"),
+                       "count": count, "base": n,
+                       "pct": (100 * count / n) if count is not None and n else None}
+            yield {**base, "category": na_label, "category_order": len(item.labels) + 1,
+                   "polarity": "not in base",
+                   "count": None if fig is None else fig.not_applicable,
+                   "base": None, "pct": None}
+
+
+def render_csv(results: SurveyResults, path: str | Path | None = None) -> str:
+    """Serialise the tidy table; write it to ``path`` when given. Returns the text."""
+    if not results.suppression_applied:
+        raise ValueError("results must pass through surveykit.suppress() before rendering")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    for row in tidy_rows(results):
+        writer.writerow([
+            _text(row["item"]), _text(row["item_label"]), _text(row["theme"]),
+            _text(row["breakdown"]), _text(row["breakdown_label"]), _text(row["group"]),
+            _text(row["category"]), row["category_order"], row["polarity"],
+            _number(row["count"]), _number(row["base"]), _number(row["pct"]),
+            "true" if row["suppressed"] else "false", _text(row["suppression"] or ""),
+        ])
+    text = buf.getvalue()
+    if path is not None:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    return text

@@ -1,0 +1,440 @@
+"""``tables.xlsx``: the analyst's tab book, written with openpyxl.
+
+Sheets:
+
+* **Index**: what the workbook is, the settings, the key to the marks, and a link to
+  every sheet.
+* **All staff**: every statement's answers overall.
+* **By <breakdown>**: one sheet per breakdown. For each statement a block of rows, one
+  column per group (all staff first): the base (n), the count and the column % of each
+  answer, "don't know", % positive, mean, the group-vs-rest difference and adjusted p, the
+  significance mark, and a reserved row for column letters; at the right of the block's
+  first row the chi-square test of the statement by the breakdown (statistic, df, p,
+  adjusted p, Cramér's V).
+* **Tick all**: multi-response questions overall and by group (when there are any).
+
+Numbers are stored at full precision as numbers; percentages as fractions with a ``0%``
+format, so Excel shows rounded figures and calculates with exact ones. A suppressed
+group's cells hold ``*`` and nothing else. Every text cell is written as text: a label that
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is stored as a string with
+Excel's quote prefix, so it is never evaluated as a formula. The workbook's
+created/modified properties and the zip entries' timestamps are fixed
+(``SOURCE_DATE_EPOCH`` when set, else 2000-01-01), so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from surveykit import __version__
+from surveykit.analysis.results import GroupResult, ItemResult, SurveyResults
+from surveykit.analysis.significance import CORRECTION_NAMES
+from surveykit.render.context import fixed_timestamp
+from surveykit.render.format import SUPPRESSED
+
+DEFAULT_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+PCT = "0%"
+COUNT = "#,##0"
+COUNT_WEIGHTED = "#,##0.0"
+MEAN = "0.00"
+P_VALUE = "0.0000"
+POINTS = '+0.0;-0.0;0.0'
+STAT = "0.00"
+RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=14)
+_MUTED = Font(color="FF555555", italic=True)
+_HEAD_FILL = PatternFill("solid", fgColor="FFEDE7F6")
+_ITEM_FILL = PatternFill("solid", fgColor="FFF4F2F8")
+_SUPP_FILL = PatternFill("solid", fgColor="FFEEEEEE")
+_TOP = Border(top=Side(style="thin", color="FF999999"))
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_RIGHT = Alignment(horizontal="right")
+_CENTER = Alignment(horizontal="center")
+
+
+def safe_text(value: Any) -> str:
+    """Text as it will be stored: characters Excel cannot hold are dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def put_text(ws: Worksheet, row: int, column: int, value: Any, *, font: Font | None = None
+             ) -> Any:
+    """Write ``value`` as inert text: never a formula, an error code or a number."""
+    text = safe_text(value)
+    cell = ws.cell(row=row, column=column)
+    cell.value = text
+    cell.data_type = "s"  # openpyxl would make "=..." a formula and "#N/A" an error
+    if text.startswith(RISKY_START):
+        cell.quotePrefix = True  # Excel keeps it as text even when the cell is edited
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def put_number(ws: Worksheet, row: int, column: int, value: float | None, fmt: str) -> Any:
+    """Write a number with a display format; NaN/None become an empty cell."""
+    cell = ws.cell(row=row, column=column)
+    if value is None or math.isnan(value):
+        return cell
+    cell.value = float(value) if not float(value).is_integer() or fmt != COUNT else int(value)
+    cell.number_format = fmt
+    cell.alignment = _RIGHT
+    return cell
+
+
+def put_suppressed(ws: Worksheet, row: int, column: int) -> Any:
+    cell = put_text(ws, row, column, SUPPRESSED)
+    cell.alignment = _CENTER
+    cell.fill = _SUPP_FILL
+    return cell
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A legal, unique worksheet name (31 characters, none of []:*?/\\)."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", safe_text(name)).strip().strip("'") or "Sheet"
+    base = base[:31]
+    title, k = base, 2
+    while title.casefold() in {t.casefold() for t in taken}:
+        suffix = f" ({k})"
+        title, k = base[: 31 - len(suffix)] + suffix, k + 1
+    taken.add(title)
+    return title
+
+
+def _widths(ws: Worksheet, widths: dict[int, float]) -> None:
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _count_format(results: SurveyResults) -> str:
+    return COUNT_WEIGHTED if results.settings.weighted else COUNT
+
+
+# --- sheets -----------------------------------------------------------------------------
+
+_FIRST = 5  # first data column: A item id, B statement, C measure, D answer
+
+
+def _header(ws: Worksheet, title: str, note: str, columns: Sequence[str],
+            extra: Sequence[str] = ()) -> int:
+    put_text(ws, 1, 1, title, font=_TITLE)
+    put_text(ws, 2, 1, note, font=_MUTED)
+    row = 4
+    for j, name in enumerate(["Item", "Statement", "Measure", "Answer", *columns, *extra],
+                             start=1):
+        cell = put_text(ws, row, j, name, font=_BOLD)
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom",
+                                   horizontal="left" if j < _FIRST else "right")
+    ws.freeze_panes = ws.cell(row=row + 1, column=_FIRST)
+    ws.auto_filter.ref = f"A{row}:{get_column_letter(len(columns) + len(extra) + 4)}{row}"
+    return row + 1
+
+
+def _block(ws: Worksheet, row: int, item: ItemResult, cells: Sequence[GroupResult | None],
+           results: SurveyResults, *, with_tests: bool, test_col: int, breakdown: str = ""
+           ) -> int:
+    """One statement's rows; ``cells[0]`` is all staff (None = use item.overall)."""
+    count_fmt = _count_format(results)
+    alpha = results.settings.alpha
+
+    def label(r: int, measure: str, answer: str = "") -> None:
+        put_text(ws, r, 1, item.id)
+        put_text(ws, r, 2, item.label)
+        put_text(ws, r, 3, measure)
+        if answer:
+            put_text(ws, r, 4, answer)
+
+    figures = [item.overall if g is None else (None if g.suppressed else g.figures)
+               for g in cells]
+    measures: list[tuple[str, str, Any, str]] = [("Base (n)", "", lambda f: f.n, count_fmt)]
+    for k, answer in enumerate(item.labels):
+        measures.append(("Count", answer, lambda f, k=k: f.counts[k], count_fmt))
+    for k, answer in enumerate(item.labels):
+        measures.append(("Column %", answer,
+                         lambda f, k=k: (f.counts[k] / f.n) if f.n else None, PCT))
+    na = " / ".join(item.not_applicable_labels) or "Not applicable"
+    measures.append(("Count, not in base", na, lambda f: f.not_applicable, count_fmt))
+    measures.append(("% positive", "", lambda f: f.pct_positive / 100, PCT))
+    measures.append(("Mean score", "", lambda f: f.mean, MEAN))
+    first = row
+    for measure, answer, get, fmt in measures:
+        label(row, measure, answer)
+        for j, fig in enumerate(figures):
+            col = _FIRST + j
+            if fig is None:
+                put_suppressed(ws, row, col)
+            else:
+                put_number(ws, row, col, get(fig), fmt)
+        row += 1
+    if with_tests:
+        for measure, get, fmt in (
+                ("Difference from the rest (points)", lambda c: c.difference, POINTS),
+                ("Rest of staff: % positive", lambda c: c.rest_pct_positive / 100, PCT),
+                ("Group vs rest: p", lambda c: c.p_value, P_VALUE),
+                ("Group vs rest: adjusted p", lambda c: c.p_adjusted, P_VALUE)):
+            label(row, measure)
+            for j, g in enumerate(cells):
+                col = _FIRST + j
+                if g is None:
+                    continue
+                if g.suppressed or g.vs_rest is None:
+                    if g.suppressed:
+                        put_suppressed(ws, row, col)
+                    continue
+                put_number(ws, row, col, get(g.vs_rest), fmt)
+            row += 1
+        label(row, "Significant vs rest")
+        for j, g in enumerate(cells):
+            col = _FIRST + j
+            if g is None:
+                continue
+            if g.suppressed:
+                put_suppressed(ws, row, col)
+            elif g.vs_rest is not None and g.vs_rest.p_adjusted < alpha:
+                put_text(ws, row, col, "▲ higher" if g.vs_rest.difference > 0 else "▼ lower"
+                         ).alignment = _RIGHT
+        row += 1
+        label(row, "Column letters (reserved)")
+        row += 1
+        test = item.by[breakdown].test if breakdown in item.by else None
+        if test is not None:
+            for k, (value, fmt) in enumerate(((test.statistic, STAT), (test.df, "0"),
+                                              (test.p_value, P_VALUE),
+                                              (test.p_adjusted, P_VALUE),
+                                              (test.effect_size, "0.000"),
+                                              (test.min_expected, "0.0"))):
+                put_number(ws, first, test_col + k, value, fmt)
+    for col in range(1, test_col + (6 if with_tests else 0)):
+        ws.cell(row=first, column=col).border = _TOP
+    for col in (1, 2):
+        ws.cell(row=first, column=col).font = _BOLD
+    return row
+
+
+def _overall_sheet(ws: Worksheet, results: SurveyResults) -> None:
+    row = _header(ws, "All staff: answers to every statement",
+                  "Column % of those who gave a view (the base); counts not in the base are "
+                  "reported separately. Full precision; the % format shows whole numbers.",
+                  ["All staff"])
+    for item in results.items:
+        row = _block(ws, row, item, [None], results, with_tests=False, test_col=_FIRST + 1)
+    _widths(ws, {1: 16, 2: 48, 3: 22, 4: 26, 5: 12})
+
+
+def _breakdown_sheet(ws: Worksheet, results: SurveyResults, bid: str, label: str) -> None:
+    summary = next(b for b in results.breakdowns if b.id == bid)
+    groups = [g.group for g in summary.groups]
+    test_col = _FIRST + 1 + len(groups)
+    row = _header(
+        ws, f"{label}: answers by group",
+        f"Column % of those who gave a view. {SUPPRESSED} = not shown (fewer than "
+        f"{results.settings.min_group} responses, or hidden so a small group cannot be worked "
+        f"out by subtraction). ▲/▼ = significantly higher/lower than the rest of the staff "
+        f"({CORRECTION_NAMES.get(results.settings.correction, results.settings.correction)}"
+        f"-adjusted p < {results.settings.alpha}). Chi-square test of the statement by "
+        f"{label.lower()} at the right of each block's first row.",
+        ["All staff", *groups],
+        ["Chi-square", "df", "p", "Adjusted p", "Cramér's V", "Smallest expected count"])
+    # Respondents per group, above the blocks.
+    put_text(ws, row, 3, "Respondents", font=_BOLD)
+    put_number(ws, row, _FIRST, results.respondents, COUNT)
+    for j, g in enumerate(summary.groups, start=1):
+        if g.suppressed or g.n is None:
+            put_suppressed(ws, row, _FIRST + j)
+        else:
+            put_number(ws, row, _FIRST + j, g.n, COUNT)
+    row += 1
+    for item in results.items:
+        if bid not in item.by:
+            continue
+        cells = [None, *item.by[bid].groups]
+        row = _block(ws, row, item, cells, results, with_tests=True, test_col=test_col,
+                     breakdown=bid)
+    _widths(ws, {1: 16, 2: 48, 3: 30, 4: 26,
+                 **{_FIRST + j: 13 for j in range(len(groups) + 1)},
+                 **{test_col + k: 12 for k in range(6)}})
+
+
+def _multi_sheet(ws: Worksheet, results: SurveyResults) -> None:
+    bids = [b.id for b in results.breakdowns]
+    columns: list[tuple[str, Any]] = [("All staff", None)]
+    labels = {b.id: b.label for b in results.breakdowns}
+    put_text(ws, 1, 1, "Tick all that apply", font=_TITLE)
+    put_text(ws, 2, 1, f"% of those who answered the question who ticked each option. "
+             f"{SUPPRESSED} = not shown.", font=_MUTED)
+    row = 4
+    for m in results.multi:
+        columns = [("All staff", m.overall)]
+        for bid in bids:
+            for g in m.by.get(bid, ()):
+                columns.append((f"{labels[bid]}: {g.group}", g))
+        put_text(ws, row, 1, m.label, font=_BOLD)
+        row += 1
+        put_text(ws, row, 1, "Option", font=_BOLD).fill = _HEAD_FILL
+        put_text(ws, row, 2, "Measure", font=_BOLD).fill = _HEAD_FILL
+        for j, (name, _) in enumerate(columns, start=3):
+            cell = put_text(ws, row, j, name, font=_BOLD)
+            cell.fill = _HEAD_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="right")
+        row += 1
+
+        def figs(obj: Any, overall: Any = m.overall) -> Any:
+            if obj is overall:
+                return obj
+            return None if obj.suppressed else obj.figures
+
+        put_text(ws, row, 1, "Base (n)")
+        put_text(ws, row, 2, "Answered")
+        for j, (_, obj) in enumerate(columns, start=3):
+            f = figs(obj)
+            put_suppressed(ws, row, j) if f is None else put_number(ws, row, j, f.n, COUNT)
+        row += 1
+        for k, option in enumerate(m.options):
+            for measure, get, fmt in (("Count", lambda f, k=k: f.counts[k], COUNT),
+                                      ("% of respondents",
+                                       lambda f, k=k: f.pct_respondents[k] / 100, PCT)):
+                put_text(ws, row, 1, option)
+                put_text(ws, row, 2, measure)
+                for j, (_, obj) in enumerate(columns, start=3):
+                    f = figs(obj)
+                    if f is None:
+                        put_suppressed(ws, row, j)
+                    else:
+                        put_number(ws, row, j, get(f), fmt)
+                row += 1
+        row += 1
+    _widths(ws, {1: 30, 2: 18, **{3 + j: 14 for j in range(40)}})
+
+
+def _index_sheet(ws: Worksheet, results: SurveyResults, sheets: Sequence[tuple[str, str]]
+                 ) -> None:
+    s = results.settings
+    put_text(ws, 1, 1, safe_text(results.title), font=_TITLE)
+    put_text(ws, 2, 1, "Tab book: every statement overall and by group, at full precision.",
+             font=_MUTED)
+    facts = [
+        ("Source", Path(results.source).name if results.source else ""),
+        ("Respondents", results.respondents),
+        ("Statements", len(results.items)),
+        ("Weighted", "yes" if s.weighted else "no"),
+        ("Smallest group shown", s.min_group),
+        ("Multiple-comparison correction", CORRECTION_NAMES.get(s.correction, s.correction)),
+        ("Significance level", s.alpha),
+        ("Produced with", f"surveykit {__version__}"),
+    ]
+    row = 4
+    for name, value in facts:
+        put_text(ws, row, 1, name, font=_BOLD)
+        if isinstance(value, (int, float)):
+            put_number(ws, row, 2, value, "0.###" if isinstance(value, float) else COUNT)
+            ws.cell(row=row, column=2).alignment = Alignment(horizontal="left")
+        else:
+            put_text(ws, row, 2, value)
+        row += 1
+    row += 1
+    put_text(ws, row, 1, "Sheets", font=_BOLD)
+    row += 1
+    for title, about in sheets:
+        cell = put_text(ws, row, 1, title)
+        quoted = title.replace("'", "''")
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{quoted}'!A1")
+        cell.font = Font(color="FF542788", underline="single")
+        put_text(ws, row, 2, about)
+        row += 1
+    row += 1
+    put_text(ws, row, 1, "Key", font=_BOLD)
+    row += 1
+    for mark, meaning in (
+            (SUPPRESSED, (f"Not shown, to protect anonymity: fewer than {s.min_group} "
+                          "responses, or hidden so that a smaller group cannot be worked out "
+                          "by subtraction. Those answers still count in the all-staff "
+                          "figures.")),
+            ("▲ / ▼", ("Significantly higher / lower than the rest of the staff "
+                       "(two-proportion z-test on % positive, adjusted p below the "
+                       "significance level).")),
+            ("Column %", ("Share of the base: those who gave a view; 'don't know' and "
+                          "similar answers are counted separately and left out of the base.")),
+            ("Column letters", ("Reserved: pairwise comparisons between groups will be "
+                                "marked here in a later version."))):
+        put_text(ws, row, 1, mark, font=_BOLD)
+        put_text(ws, row, 2, meaning).alignment = _WRAP
+        row += 1
+    _widths(ws, {1: 32, 2: 90})
+
+
+# --- workbook ---------------------------------------------------------------------------
+
+def build_workbook(results: SurveyResults) -> Workbook:
+    """The tab book as an openpyxl workbook (not yet saved)."""
+    if not results.suppression_applied:
+        raise ValueError("results must pass through surveykit.suppress() before rendering")
+    wb = Workbook()
+    index = wb.active
+    index.title = "Index"
+    taken = {"Index"}
+    sheets: list[tuple[str, str]] = []
+    ws = wb.create_sheet(sheet_title("All staff", taken))
+    _overall_sheet(ws, results)
+    sheets.append((ws.title, "Every statement, all staff"))
+    for b in results.breakdowns:
+        if not any(b.id in i.by for i in results.items):
+            continue
+        ws = wb.create_sheet(sheet_title(f"By {b.label}", taken))
+        _breakdown_sheet(ws, results, b.id, b.label)
+        sheets.append((ws.title, f"Every statement by {b.label.lower()}, with tests"))
+    if results.multi:
+        ws = wb.create_sheet(sheet_title("Tick all", taken))
+        _multi_sheet(ws, results)
+        sheets.append((ws.title, "Tick-all-that-apply questions, overall and by group"))
+    _index_sheet(index, results, sheets)
+    stamp = (fixed_timestamp() or DEFAULT_DATE).astimezone(timezone.utc).replace(tzinfo=None)
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.creator = f"surveykit {__version__}"
+    wb.properties.lastModifiedBy = None
+    wb.properties.title = safe_text(results.title)
+    return wb
+
+
+def _fixed_zip(data: bytes, when: datetime) -> bytes:
+    """Rewrite a zip with every entry's timestamp set to ``when`` (zip needs >= 1980)."""
+    stamp = max(when, datetime(1980, 1, 1, tzinfo=timezone.utc)).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def render_xlsx(results: SurveyResults, path: str | Path | None = None) -> bytes:
+    """Render the tab book; write it to ``path`` when given. Returns the bytes."""
+    wb = build_workbook(results)
+    buf = io.BytesIO()
+    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(wb, archive).save()  # not openpyxl.save_workbook: it stamps "now"
+    data = _fixed_zip(buf.getvalue(), fixed_timestamp() or DEFAULT_DATE)
+    if path is not None:
+        Path(path).write_bytes(data)
+    return data
