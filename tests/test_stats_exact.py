@@ -33,7 +33,7 @@ def _brute_force_tables(rows, cols):
 def test_enumeration_finds_every_table_with_the_margins(table):
     t = np.array(table)
     rows, cols = t.sum(axis=1), t.sum(axis=0)
-    got = exact._enumerate(rows, cols, 10_000)
+    got = exact._enumerate(rows, cols, 10_000, keep_tables=True)
     brute = _brute_force_tables(rows, cols)
     assert len(got) == len(brute)
     assert {g.tobytes() for g in got} == {b.tobytes() for b in brute}
@@ -45,12 +45,39 @@ def test_enumeration_finds_every_table_with_the_margins(table):
 def test_enumeration_p_equals_scipy_fisher_on_2x2(table):
     t = np.array(table)
     rows, cols = t.sum(axis=1), t.sum(axis=0)
-    tables = exact._enumerate(rows, cols, 10_000)
+    tables = exact._enumerate(rows, cols, 10_000, keep_tables=True)
     lp = exact._log_prob(tables, rows, cols)
     observed = exact._log_prob(t, rows, cols)
     p = np.exp(lp[lp <= observed + np.log1p(1e-7)]).sum()
     assert p == pytest.approx(stats.fisher_exact(t).pvalue, rel=1e-10)
     assert fisher_test(t).method == "fisher exact"
+
+
+def test_enumeration_log_factorial_sums_match_the_tables():
+    t = np.array([[3, 1, 4, 0], [0, 5, 2, 2], [1, 1, 1, 3]])
+    rows, cols = t.sum(axis=1), t.sum(axis=0)
+    tables = exact._enumerate(rows, cols, 100_000, keep_tables=True)
+    sums = exact._enumerate(rows, cols, 100_000)
+    from scipy.special import gammaln
+    assert sums == pytest.approx(gammaln(tables + 1.0).sum(axis=(1, 2)), rel=1e-13)
+    assert len({x.tobytes() for x in tables}) == len(tables)  # no table twice
+
+
+def test_enumeration_stops_exactly_past_the_limit():
+    rows, cols = np.array([2, 1, 2]), np.array([1, 2, 2])
+    n_tables = len(_brute_force_tables(rows, cols))
+    assert len(exact._enumerate(rows, cols, n_tables)) == n_tables
+    assert exact._enumerate(rows, cols, n_tables - 1) is None
+
+
+def test_huge_table_spaces_are_not_enumerated():
+    """A 6 x 5 table of 1,100 answers has astronomically many tables with its margins:
+    the count passes the limit after a few cells and the test goes to Monte-Carlo."""
+    t = np.array([[7, 14, 44, 140, 199], [1, 8, 25, 106, 111], [1, 7, 14, 59, 92],
+                  [1, 10, 19, 48, 60], [0, 4, 18, 30, 51], [0, 5, 9, 28, 39]])
+    assert exact._enumerate(t.sum(axis=1), t.sum(axis=0), 200_000) is None
+    res = fisher_test(t, resamples=2_000)
+    assert res.method == "fisher monte carlo" and res.resamples == 2_000
 
 
 def test_enumeration_limit_falls_back_to_monte_carlo():

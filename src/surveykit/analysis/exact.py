@@ -68,47 +68,70 @@ def _drop_empty(table: np.ndarray) -> np.ndarray:
     return t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
 
 
+def _log_prob_const(rows: np.ndarray, cols: np.ndarray) -> float:
+    """``log(prod r_i! prod c_j! / n!)``: a table's log probability plus its ``sum log x!``."""
+    return float(gammaln(rows + 1).sum() + gammaln(cols + 1).sum() - gammaln(rows.sum() + 1))
+
+
 def _log_prob(tables: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Log hypergeometric probability of tables (last two axes) given the margins."""
-    n = rows.sum()
-    const = gammaln(rows + 1).sum() + gammaln(cols + 1).sum() - gammaln(n + 1)
-    return const - gammaln(np.asarray(tables, dtype=np.float64) + 1).sum(axis=(-2, -1))
+    t = np.asarray(tables, dtype=np.int64)
+    log_fact = gammaln(np.arange(int(t.max(initial=0)) + 1, dtype=np.float64) + 1)
+    return _log_prob_const(rows, cols) - log_fact[t].sum(axis=(-2, -1))
 
 
-def _enumerate(rows: np.ndarray, cols: np.ndarray, limit: int) -> np.ndarray | None:
-    """All tables with the given margins, ``(count, r, c)``; None if more than ``limit``."""
+def _enumerate(rows: np.ndarray, cols: np.ndarray, limit: int, *,
+               keep_tables: bool = False) -> np.ndarray | None:
+    """Every table with the given margins, built breadth-first with numpy; None if there
+    are more than ``limit``.
+
+    Cells are filled column by column, top to bottom; a cell's range leaves the cells below
+    it able to take the rest of the column, and the last column is what remains of the row
+    totals. Every partial table therefore completes to at least one table, so the count of
+    partial tables never falls, and the work stops as soon as it passes ``limit``: an
+    impossible enumeration costs at most ``limit`` rows of array work, not a recursion
+    through ``limit`` tables.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        ``sum(log x_ij!)`` of every table, ``(count,)``; with ``keep_tables`` the tables
+        themselves, ``(count, r, c)``.
+    """
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
     r, c = len(rows), len(cols)
-    found: list[np.ndarray] = []
-    table = np.zeros((r, c), dtype=np.int64)
-
-    def fill(j: int, remaining: np.ndarray) -> bool:
-        if j == c - 1:  # the last column is fixed by the row totals
-            table[:, j] = remaining
-            found.append(table.copy())
-            return len(found) <= limit
-        return column(j, 0, cols[j], remaining.copy())
-
-    def column(j: int, i: int, left: int, remaining: np.ndarray) -> bool:
-        if i == r - 1:
-            if left > remaining[i]:
-                return True
-            table[i, j] = left
-            remaining[i] -= left
-            ok = fill(j + 1, remaining)
-            remaining[i] += left
-            return ok
-        rest_cap = remaining[i + 1:].sum()
-        for v in range(max(0, left - rest_cap), min(left, remaining[i]) + 1):
-            table[i, j] = v
-            remaining[i] -= v
-            ok = column(j, i + 1, left - v, remaining)
-            remaining[i] += v
-            if not ok:
-                return False
-        return True
-
-    complete = fill(0, rows.copy())
-    return np.array(found) if complete else None
+    log_fact = gammaln(np.arange(rows.sum() + 1, dtype=np.float64) + 1)
+    remaining = rows[None, :].copy()       # row totals still to place, per partial table
+    acc = np.zeros(1)                      # sum of log x! of the cells placed so far
+    cells = np.zeros((1, r, c), dtype=np.int64) if keep_tables else None
+    for j in range(c - 1):
+        left = np.full(len(remaining), cols[j], dtype=np.int64)  # column total to place
+        for i in range(r - 1):
+            below = remaining[:, i + 1:].sum(axis=1)
+            lo = np.maximum(0, left - below)
+            count = np.minimum(left, remaining[:, i]) - lo + 1
+            total = int(count.sum())
+            if total > limit:
+                return None
+            parent = np.repeat(np.arange(len(count)), count)
+            start = np.cumsum(count) - count
+            v = lo[parent] + (np.arange(total) - start[parent])
+            remaining = remaining[parent]
+            remaining[:, i] -= v
+            left = left[parent] - v
+            acc = acc[parent] + log_fact[v]
+            if cells is not None:
+                cells = cells[parent]
+                cells[:, i, j] = v
+        remaining[:, r - 1] -= left  # the bottom cell takes what is left of the column
+        acc = acc + log_fact[left]
+        if cells is not None:
+            cells[:, r - 1, j] = left
+    acc = acc + log_fact[remaining].sum(axis=1)
+    if cells is not None:
+        cells[:, :, c - 1] = remaining
+        return cells
+    return acc
 
 
 @dataclass(frozen=True)
@@ -152,18 +175,18 @@ def fisher_test(table: np.ndarray, *, resamples: int = 20_000,
         return ExactResult(p_value=float(res.pvalue), method="fisher exact",
                            statistic=float(res.statistic))
     rows, cols = t.sum(axis=1), t.sum(axis=0)
-    # Fewer columns than rows makes the enumeration's recursion shallower.
+    # Fewer columns than rows: fewer cells are expanded before the last column is fixed.
     if t.shape[1] > t.shape[0]:
         t, rows, cols = t.T, cols, rows
     observed = _log_prob(t, rows, cols)
-    tables = _enumerate(rows, cols, max_tables)
-    if tables is not None:
-        lp = _log_prob(tables, rows, cols)
+    log_fact_sums = _enumerate(rows, cols, max_tables)
+    if log_fact_sums is not None:
+        lp = _log_prob_const(rows, cols) - log_fact_sums
         p = np.exp(lp[lp <= observed + np.log1p(_REL_TOL)]).sum()
         return ExactResult(p_value=float(min(1.0, p)), method="fisher enumeration",
                            statistic=float(np.exp(observed)))
     rng = np.random.default_rng(table_seed(t))
-    sims = stats.random_table(rows, cols, seed=rng).rvs(resamples)
+    sims = stats.random_table(rows, cols, seed=rng).rvs(resamples, method="patefield")
     lp = _log_prob(sims, rows, cols)
     hits = np.count_nonzero(lp <= observed + np.log1p(_REL_TOL))
     return ExactResult(p_value=float((1 + hits) / (resamples + 1)), method="fisher monte carlo",
@@ -189,7 +212,7 @@ def chisq_monte_carlo(table: np.ndarray, *, resamples: int = 20_000) -> ExactRes
     rows, cols = t.sum(axis=1), t.sum(axis=0)
     x2 = float(_pearson(t, rows, cols))
     rng = np.random.default_rng(table_seed(t))
-    sims = stats.random_table(rows, cols, seed=rng).rvs(resamples)
+    sims = stats.random_table(rows, cols, seed=rng).rvs(resamples, method="patefield")
     hits = np.count_nonzero(_pearson(sims, rows, cols) >= _ALMOST_ONE * x2)
     return ExactResult(p_value=float((1 + hits) / (resamples + 1)), method="chi-square monte carlo",
                        statistic=x2, resamples=resamples)
