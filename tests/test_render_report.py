@@ -32,7 +32,7 @@ def test_formats_and_parse():
 def test_default_is_all_five(tmp_path):
     pytest.importorskip("weasyprint")
     report = _build(tmp_path)
-    assert [p.name for p in report.files] == ALL
+    assert [p.name for p in report.files] == ALL + ["manifest.json"]  # manifest always last
     for name in ALL:
         assert (tmp_path / name).stat().st_size > 1000
     assert (tmp_path / "briefing.pdf").read_bytes().startswith(b"%PDF-")
@@ -43,8 +43,9 @@ def test_default_is_all_five(tmp_path):
 
 def test_selected_formats_only(tmp_path):
     report = _build(tmp_path, formats=["csv", "xlsx"])
-    assert sorted(p.name for p in report.files) == ["results.csv", "tables.xlsx"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv", "tables.xlsx"]
+    wanted = ["manifest.json", "results.csv", "tables.xlsx"]  # the manifest always comes too
+    assert sorted(p.name for p in report.files) == wanted
+    assert sorted(p.name for p in tmp_path.iterdir()) == wanted
 
 
 def test_same_bytes_twice(tmp_path, monkeypatch):

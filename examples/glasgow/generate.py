@@ -11,7 +11,9 @@ Run from anywhere::
 
     python examples/glasgow/generate.py
 
-It rewrites ``survey.xlsx``, ``codebook.yaml`` and ``planted.json`` next to this file.
+It rewrites ``survey.xlsx``, ``codebook.yaml`` and ``planted.json`` next to this file, plus
+``survey-2025.xlsx`` (the same partnership's previous wave, with the year-on-year changes in
+``WAVE_CHANGES``) and ``headcounts.csv`` (staff numbers by sector and by role).
 The output is deterministic: the same numpy version gives the same bytes.
 
 The model
@@ -230,13 +232,14 @@ HOUR_WEIGHTS = np.array([0, 0, 0, 0, 0, 0, 0.2, 0.6, 2.5, 5, 6, 5.5, 3, 4, 5.5, 
                          0.8, 0.7, 0.6, 0.4, 0.2, 0.1])
 
 
-def _submission_times(rng: np.random.Generator, n: int) -> list[dt.datetime]:
+def _submission_times(rng: np.random.Generator, n: int,
+                      start: dt.datetime = FIELDWORK_START) -> list[dt.datetime]:
     days = np.arange(FIELDWORK_DAYS)
     weight = np.zeros(FIELDWORK_DAYS)
     for push, size in ((0, 1.0), (7, 0.6), (14, 0.45)):  # launch and two reminders
         later = days >= push
         weight[later] += size * np.exp(-0.45 * (days[later] - push))
-    weekday = np.array([(FIELDWORK_START + dt.timedelta(days=int(d))).weekday() for d in days])
+    weekday = np.array([(start + dt.timedelta(days=int(d))).weekday() for d in days])
     weight[weekday >= 5] *= 0.08
     weight[-1] *= 1.6  # last-day rush
     day = rng.choice(days, size=n, p=weight / weight.sum())
@@ -245,7 +248,7 @@ def _submission_times(rng: np.random.Generator, n: int) -> list[dt.datetime]:
     last = day == FIELDWORK_DAYS - 1
     hour[last] = rng.choice(CLOSE_HOUR, size=int(last.sum()), p=early / early.sum())
     second = rng.integers(0, 3600, size=n)
-    return [FIELDWORK_START + dt.timedelta(days=int(d), hours=int(h), seconds=int(s))
+    return [start + dt.timedelta(days=int(d), hours=int(h), seconds=int(s))
             for d, h, s in zip(day, hour, second)]
 
 
@@ -258,8 +261,13 @@ def _effects(kind: str, groups: list[str]) -> np.ndarray:
     return out
 
 
-def generate(seed: int = SEED) -> dict:
-    """Simulate the survey; return its columns (header -> list of cell values)."""
+def generate(seed: int = SEED, *, shifts: dict[str, float] | None = None,
+             start: dt.datetime = FIELDWORK_START) -> dict:
+    """Simulate the survey; return its columns (header -> list of cell values).
+
+    ``shifts`` moves items' bases (latent units) and ``start`` the fieldwork, to make
+    another wave; the default is this year's survey.
+    """
     rng = np.random.default_rng(seed)
 
     # Who answered: exact sector x role composition, in random submission order.
@@ -267,11 +275,11 @@ def generate(seed: int = SEED) -> dict:
     role = np.repeat(np.tile(np.arange(len(ROLES)), len(SECTORS)), CELL_COUNTS.ravel())
     order = rng.permutation(N)
     sector, role = sector[order], role[order]
-    submitted = sorted(_submission_times(rng, N))
+    submitted = sorted(_submission_times(rng, N, start))
 
     # Likert answers from the latent ordinal model.
     trait = rng.standard_normal(N)
-    base = np.array([i[3] for i in ITEMS])
+    base = np.array([i[3] + (shifts or {}).get(i[0], 0.0) for i in ITEMS])
     sign = np.array([-1.0 if i[0] in REVERSE else 1.0 for i in ITEMS])
     latent = (base[None, :]
               + _effects("sector", SECTORS)[:, sector].T
@@ -398,6 +406,24 @@ INDICES = {
 }
 
 
+# The previous wave (October 2025): same questions, same composition, another seed. Its
+# item bases differ by these latent shifts from this year's, so comparing 2025 with 2026
+# shows known real changes: staff know better where to refer someone (the 2025 base was
+# lower) and fewer report having had training (it was higher); every other item has no
+# change at all, so any other "significant" change would be a false one.
+PREVIOUS_WAVE = {"file": "survey-2025.xlsx", "seed": 2005, "year_shift_days": -364}
+WAVE_CHANGES = {"know_refer": -0.9, "had_training": 0.8}  # 2025 base minus 2026 base
+
+# Staff in post by sector and by role (the partnership's HR figures, invented), for
+# --population: raking to them, the finite population correction and response rates.
+HEADCOUNTS = {
+    "sector": {"Health": 2600, "Social care": 1450, "Housing": 620, "Education": 1100,
+               "Employment": 240, "Training": 190},
+    "role": {"Frontline practitioner": 4100, "Team leader / manager": 1000,
+             "Senior manager": 300, "Admin / support": 800},
+}
+
+
 def codebook_text() -> str:
     lines = [
         "# Codebook for survey.xlsx: what each column means. Written by generate.py;",
@@ -482,6 +508,10 @@ def planted_json(columns: dict) -> str:
         "small_cell": SMALL_CELL,
         "reverse_items": sorted(REVERSE),
         "multi_effects": PLANTED_MULTI,
+        "previous_wave": {"file": PREVIOUS_WAVE["file"], "seed": PREVIOUS_WAVE["seed"],
+                          "base_shifts": WAVE_CHANGES,
+                          "changed_items": sorted(WAVE_CHANGES),
+                          "unchanged_items": [i for i in ITEM_IDS if i not in WAVE_CHANGES]},
         "sector_spelling_variants": dict(sorted(variants.items())),
         "model": {
             "scale": "shifts are on the latent agreement with the statement as worded "
@@ -496,12 +526,23 @@ def planted_json(columns: dict) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
+def headcounts_csv() -> str:
+    rows = ["breakdown,group,headcount"]
+    rows += [f"{b},{g},{n}" for b, groups in HEADCOUNTS.items() for g, n in groups.items()]
+    return "\n".join(rows) + "\n"
+
+
 def main() -> None:
     columns = generate(SEED)
     write_xlsx(columns, HERE / "survey.xlsx")
+    start = FIELDWORK_START + dt.timedelta(days=PREVIOUS_WAVE["year_shift_days"])
+    write_xlsx(generate(PREVIOUS_WAVE["seed"], shifts=WAVE_CHANGES, start=start),
+               HERE / PREVIOUS_WAVE["file"])
+    (HERE / "headcounts.csv").write_text(headcounts_csv(), encoding="utf-8")
     (HERE / "codebook.yaml").write_text(codebook_text(), encoding="utf-8")
     (HERE / "planted.json").write_text(planted_json(columns), encoding="utf-8")
-    print(f"wrote {N} respondents to {HERE / 'survey.xlsx'}, codebook.yaml, planted.json")
+    print(f"wrote {N} respondents to {HERE / 'survey.xlsx'}, codebook.yaml, planted.json, "
+          f"{PREVIOUS_WAVE['file']}, headcounts.csv")
 
 
 if __name__ == "__main__":

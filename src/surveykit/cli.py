@@ -79,6 +79,50 @@ ConfigOpt = Annotated[Optional[Path], typer.Option(
                      "pyproject.toml, in the working folder).")]
 
 
+class _RunProgress:
+    """A rich progress bar on stderr that appears only once a run has taken ``delay``
+    seconds, so quick runs print nothing extra; off when stderr is not a terminal."""
+
+    def __init__(self, console=None, delay: float = 2.0) -> None:
+        import threading
+
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.console = console or Console(stderr=True)
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description:<24}"), BarColumn(),
+                            TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                            console=self.console, transient=True)
+        self.task = None
+        self.lock = threading.Lock()
+        self.closed = False
+        self.timer = threading.Timer(delay, self._show)
+        self.timer.daemon = True
+
+    def _show(self) -> None:
+        with self.lock:  # never start the bar after the run has finished
+            if not self.closed:
+                self.bar.start()
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if not self.console.is_terminal:
+            return
+        if self.task is None:
+            self.task = self.bar.add_task(step, total=total)
+            self.timer.start()
+        self.bar.update(self.task, description=step, completed=done)
+
+    def __enter__(self) -> _RunProgress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.timer.cancel()
+        with self.lock:
+            self.closed = True
+            if self.bar.live.is_started:
+                self.bar.stop()
+
+
 @app.command("analyse")
 def analyse_command(
     file: FileArg,
@@ -89,7 +133,8 @@ def analyse_command(
     out: Annotated[Optional[Path], typer.Option(
         "--out", "-o", help="Output folder. [default: surveykit-output]")] = None,
     format: Annotated[Optional[str], typer.Option(
-        "--format", "-f", help="Outputs, comma-separated. [default: all]")] = None,
+        "--format", "-f", help="Outputs, comma-separated: html, pdf, xlsx, json, csv. "
+                               "[default: all]")] = None,
     min_group: Annotated[Optional[int], typer.Option(
         "--min-group", help="Smallest group whose results are shown. [default: 10]")] = None,
     correction: Annotated[Optional[str], typer.Option(
@@ -97,6 +142,24 @@ def analyse_command(
                              "[default: holm]")] = None,
     alpha: Annotated[Optional[float], typer.Option(
         "--alpha", help="Significance level. [default: 0.05]")] = None,
+    weight: Annotated[Optional[str], typer.Option(
+        "--weight", "-w", help="Column of respondent weights (overrides the codebook).")] = None,
+    population: Annotated[Optional[Path], typer.Option(
+        "--population", help="Headcount table (breakdown,group,headcount): rake to it, "
+                             "use it for the finite population correction and response "
+                             "rates.")] = None,
+    previous: Annotated[Optional[list[Path]], typer.Option(
+        "--previous", help="An earlier wave (export or its results.json), oldest first; "
+                           "repeat for several. Adds the change since the last wave.")] = None,
+    fail_on: Annotated[Optional[list[str]], typer.Option(
+        "--fail-on", help="Exit 3 (after writing the outputs) when a rule trips: "
+                          "suppressed, warnings, worse. Repeat or comma-separate.")] = None,
+    comments: Annotated[Optional[bool], typer.Option(
+        "--comments/--no-comments", help="Add the free-text comments appendix (redacted, "
+                                         "large groups only). [default: no]")] = None,
+    min_comment_group: Annotated[Optional[int], typer.Option(
+        "--min-comment-group", help="Smallest group whose comments are listed. "
+                                    "[default: 20]")] = None,
     template_dir: Annotated[Optional[Path], typer.Option(
         "--template-dir", help="Folder of templates overriding the bundled ones.")] = None,
     config: ConfigOpt = None,
@@ -105,23 +168,32 @@ def analyse_command(
     format_in: FormatInOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Analyse a survey export and write the briefing paper and results."""
-    from surveykit.config import resolve_config
-    from surveykit.report import build_report, parse_formats
+    """Analyse a survey export and write the briefing paper and results.
 
+    Exit codes: 0 done; 1 a problem with the data or codebook; 2 a usage error; 3 the
+    outputs were written but a --fail-on rule tripped.
+    """
+    from dataclasses import fields
+
+    from surveykit.config import RunConfig, resolve_config
+    from surveykit.gates import GATE_EXIT_CODE
+    from surveykit.report import build_report
+
+    rules = [r for value in fail_on or () for r in value.split(",")]
     try:
         settings = resolve_config(
             {"codebook": codebook, "by": tuple(by) if by else None, "out": out,
              "formats": format, "min_group": min_group, "correction": correction,
-             "alpha": alpha, "template_dir": template_dir},
+             "alpha": alpha, "weight": weight, "population": population,
+             "previous": tuple(previous) if previous else None,
+             "fail_on": tuple(rules) if rules else None, "comments": comments,
+             "min_comment_group": min_comment_group, "template_dir": template_dir},
             config_path=config)
-        formats = parse_formats(settings.formats)
-        report = build_report(
-            file, codebook=settings.codebook, by=settings.by, out=settings.out,
-            formats=formats, min_group=settings.min_group, correction=settings.correction,
-            template_dir=settings.template_dir,
-            **_read_options(sheet, header_row, format_in),
-        )
+        run = {f.name: getattr(settings, f.name) for f in fields(RunConfig)
+               if f.name != "config_file"}
+        with _RunProgress() as progress:
+            report = build_report(file, **run, progress=progress,
+                                  **_read_options(sheet, header_row, format_in))
     except Exception as exc:  # noqa: BLE001 - every error becomes one line and a code
         _fail(exc, debug)
         return
@@ -129,10 +201,17 @@ def analyse_command(
         typer.echo(line if line.startswith("using codebook") else f"inferred: {line}", err=True)
     for warning in report.results.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    if report.comparison is not None:
+        for item, wave, what in report.comparison.wording_changed:
+            typer.echo(f"warning: {item} not compared with {wave}: {what}", err=True)
     typer.echo(f"{report.results.respondents:,} respondents, {len(report.results.items)} items, "
                f"{len(report.results.findings)} headline finding(s). Wrote:")
     for path in report.files:
         typer.echo(f"  {path}")
+    if report.failed:
+        for message in report.failed:
+            typer.echo(f"surveykit: --fail-on: {message}", err=True)
+        raise typer.Exit(GATE_EXIT_CODE)
 
 
 @app.command("compare")

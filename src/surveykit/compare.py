@@ -23,11 +23,26 @@ def wave_name(path: Path) -> str:
     return path.parent.name if path.name == "results.json" and path.parent.name else path.stem
 
 
+def wave_names(paths: Sequence[str | Path]) -> list[str]:
+    """Distinct short names for waves, oldest first.
+
+    File names when they differ (``survey-2025``, ``survey-2026``); folder names when the
+    files share a name (``2025/survey.xlsx``, ``2026/survey.xlsx``); else numbered.
+    """
+    paths = [Path(p) for p in paths]
+    for names in ([wave_name(p) for p in paths],
+                  [p.parent.name or wave_name(p) for p in paths]):
+        if len(set(names)) == len(names):
+            return names
+    return [f"wave {i + 1}: {wave_name(p)}" for i, p in enumerate(paths)]
+
+
 def load_wave(path: str | Path, *, codebook: str | Path | Codebook | None = None,
               by: Sequence[str] | None = None, min_group: int = 10,
-              correction: str = "holm") -> Wave:
+              correction: str = "holm", name: str | None = None) -> Wave:
     """Read one wave: a ``results.json`` as written by surveykit, or a survey export."""
     path = Path(path)
+    name = name or wave_name(path)
     if path.suffix.lower() == ".json":
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))
@@ -38,12 +53,12 @@ def load_wave(path: str | Path, *, codebook: str | Path | Codebook | None = None
         if not isinstance(payload, dict) or payload.get("schema_version") != 1 \
                 or "items" not in payload:
             raise InputError("not a surveykit results.json (schema_version 1)", path=str(path))
-        return Wave.from_results_dict(wave_name(path), payload)
+        return Wave.from_results_dict(name, payload)
     from surveykit.report import load_survey
 
     survey, _ = load_survey(path, codebook, by or ())
     results = suppress(analyse(survey, by=by, correction=correction), min_group=min_group)
-    return wave_from_results(wave_name(path), results)
+    return wave_from_results(name, results)
 
 
 def wave_from_results(name: str, results: SurveyResults) -> Wave:
@@ -55,9 +70,6 @@ def compare_files(paths: Sequence[str | Path], *, codebook=None, by=None, min_gr
                   correction: str = "holm", alpha: float = 0.05) -> WaveComparison:
     """Compare waves given as files, oldest first."""
     waves = [load_wave(p, codebook=codebook, by=by, min_group=min_group,
-                       correction=correction) for p in paths]
-    names = [w.name for w in waves]
-    if len(set(names)) < len(names):  # two files called results.json in folders of one name
-        waves = [Wave(name=f"wave {i + 1}: {w.name}", respondents=w.respondents,
-                      items=w.items) for i, w in enumerate(waves)]
+                       correction=correction, name=name)
+             for p, name in zip(paths, wave_names(paths))]
     return compare_waves(waves, correction=correction, alpha=alpha)

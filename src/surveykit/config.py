@@ -40,6 +40,8 @@ class RunConfig:
     template_dir: Path | None = None
     previous: tuple[Path, ...] = ()
     fail_on: tuple[str, ...] = ()
+    comments: bool = False
+    min_comment_group: int = 20
     config_file: Path | None = field(default=None, compare=False)
 
     def record(self) -> dict[str, Any]:
@@ -102,12 +104,23 @@ def _coerce(key: str, value: Any, base: Path | None, where: str) -> Any:
             p = Path(str(v)).expanduser()
             return p if p.is_absolute() or base is None else base / p
         value = tuple(as_path(v) for v in value) if key in _LIST_KEYS else as_path(value)
-    if key == "min_group":
-        value = int(value)
+    if key in ("min_group", "min_comment_group"):
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"{key} must be a whole number", path=where) from None
         if value < 1:
-            raise UsageError("min_group must be at least 1", path=where)
+            raise UsageError(f"{key} must be at least 1", path=where)
+    if key == "comments" and not isinstance(value, bool):
+        text = str(value).strip().lower()
+        if text not in ("1", "0", "true", "false", "yes", "no"):
+            raise UsageError("comments must be true or false", path=where)
+        value = text in ("1", "true", "yes")
     if key == "alpha":
-        value = float(value)
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise UsageError("alpha must be a number", path=where) from None
         if not 0 < value < 1:
             raise UsageError("alpha must be between 0 and 1", path=where)
     if key == "fail_on":

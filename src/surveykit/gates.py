@@ -4,7 +4,8 @@ The outputs are still written, so a failing pipeline still publishes the paper t
 why it failed. Rules:
 
 ``suppressed``  any breakdown group was withheld for being below the threshold;
-``warnings``    the run produced any warning (e.g. a group not in the codebook);
+``warnings``    the run or ``surveykit validate``'s checks produced any warning (e.g. a group
+                not in the codebook, straight-lining respondents);
 ``worse``       any item is significantly worse than in the previous wave.
 """
 
@@ -19,8 +20,13 @@ GATE_EXIT_CODE = 3
 
 
 def check_gates(rules: Sequence[str], results: SurveyResults,
-                comparison: WaveComparison | None = None) -> list[str]:
-    """Return one message per rule that trips (empty when the run passes)."""
+                comparison: WaveComparison | None = None,
+                validation: Sequence[str] = ()) -> list[str]:
+    """Return one message per rule that trips (empty when the run passes).
+
+    ``validation`` holds the one-line problems :func:`surveykit.validate.validate_survey`
+    found, for the ``warnings`` rule.
+    """
     failed = []
     if "suppressed" in rules:
         hidden = [f"{b.label}: {g.group}" for b in results.breakdowns for g in b.groups
@@ -28,8 +34,10 @@ def check_gates(rules: Sequence[str], results: SurveyResults,
         if hidden:
             failed.append(f"{len(hidden)} group(s) below the threshold of "
                           f"{results.settings.min_group}: {', '.join(hidden)}")
-    if "warnings" in rules and results.warnings:
-        failed.append(f"{len(results.warnings)} warning(s): {results.warnings[0]}")
+    if "warnings" in rules:
+        found = list(results.warnings) + [v for v in validation if v not in results.warnings]
+        if found:
+            failed.append(f"{len(found)} warning(s), the first: {found[0]}")
     if "worse" in rules:
         if comparison is None:
             failed.append("--fail-on worse needs a previous wave (--previous)")
