@@ -118,6 +118,131 @@ out$index <- list(
   unweighted_all_mean = mean(idx_d$index_all, na.rm = TRUE)
 )
 
+## column letters, derived independently of surveykit: for each item and each group g,
+## the groups h with p_g > p_h whose Holm-adjusted pairwise p is below 0.01 (uppercase
+## letter) or 0.05 (lowercase), in group order. Unweighted p from pairwise.prop.test,
+## weighted p from svycontrast of svyby domain means (normal reference, as surveykit).
+make_letters <- function(est, padj, labels = LETTERS[seq_along(est)]) {
+  sapply(seq_along(est), function(g) {
+    paste0(unlist(lapply(seq_along(est), function(h) {
+      if (h == g || is.na(padj[g, h]) || est[g] <= est[h]) return(NULL)
+      if (padj[g, h] < 0.01) labels[h] else if (padj[g, h] < 0.05) tolower(labels[h]) else NULL
+    })), collapse = "")
+  })
+}
+full_matrix <- function(lower) {  # pairwise.*'s lower triangle -> symmetric G x G
+  G <- nrow(lower) + 1
+  m <- matrix(NA_real_, G, G)
+  m[2:G, 1:(G - 1)] <- lower
+  m[upper.tri(m)] <- t(m)[upper.tri(m)]
+  m
+}
+## (svyby(covmat = TRUE) does not take na.rm: the domain of answered rows is a subset,
+## whose SEs still use all 300 rows, as every domain SE in survey)
+pairs_weighted <- function(design) {
+  b <- svyby(~pos, ~group, subset(design, !is.na(pos)), svymean, covmat = TRUE)
+  G <- nrow(b)
+  est <- num(coef(b))
+  z <- matrix(NA_real_, G, G)
+  for (g in 1:G) for (h in 1:G) if (g != h) {
+    cc <- rep(0, G); cc[g] <- 1; cc[h] <- -1
+    sc <- svycontrast(b, cc)
+    z[g, h] <- num(coef(sc)) / num(SE(sc))
+  }
+  p <- 2 * pnorm(-abs(z))
+  low <- p[lower.tri(p)]  # each pair once (column-major over the lower triangle)
+  padj <- matrix(NA_real_, G, G)
+  padj[lower.tri(padj)] <- p.adjust(low, "holm")
+  padj[upper.tri(padj)] <- t(padj)[upper.tri(padj)]
+  list(estimate = est, p = p, p_holm = padj, letters = make_letters(est, padj))
+}
+unw_holm <- full_matrix(pairwise.prop.test(x, n, p.adjust.method = "holm", correct = FALSE)$p.value)
+## two items of five groups for family = "breakdown" (Holm over all 20 pairs together)
+x2 <- rbind(c(62, 45, 80, 30, 51), c(20, 35, 28, 40, 22))
+n2 <- rbind(c(100, 98, 110, 75, 120), c(90, 85, 100, 70, 95))
+raw2 <- lapply(1:2, function(i)
+  full_matrix(pairwise.prop.test(x2[i, ], n2[i, ], p.adjust.method = "none", correct = FALSE)$p.value))
+low2 <- unlist(lapply(raw2, function(m) m[lower.tri(m)]))
+adj2 <- p.adjust(low2, "holm")
+fam2 <- lapply(1:2, function(i) {
+  m <- matrix(NA_real_, 5, 5)
+  m[lower.tri(m)] <- adj2[(10 * (i - 1) + 1):(10 * i)]
+  m[upper.tri(m)] <- t(m)[upper.tri(m)]
+  list(p_holm = m, letters = make_letters(x2[i, ] / n2[i, ], m))
+})
+out$letters <- list(
+  rule = "group g lists h (A, B, ...) when p_g > p_h and Holm-adjusted p < 0.01 (upper) or < 0.05 (lower)",
+  unweighted = list(groups = names(x), estimate = num(x / n), p_holm = unw_holm,
+                    letters = make_letters(x / n, unw_holm)),
+  weighted = pairs_weighted(des),
+  weighted_fpc = pairs_weighted(des_fpc),
+  breakdown_family = list(x = x2, n = n2, item1 = fam2[[1]], item2 = fam2[[2]])
+)
+
+## each group against the rest of the sample on % positive (pos), Holm over the groups
+rest_unw <- lapply(names(x), function(g) {
+  pt <- prop.test(c(x[[g]], sum(x) - x[[g]]), c(n[[g]], sum(n) - n[[g]]), correct = FALSE)
+  list(group = g, statistic = num(pt$statistic), p_value = num(pt$p.value))
+})
+rest_w <- function(design) {
+  lapply(c("A", "B", "C", "D"), function(g) {
+    dg <- update(design, in_g = factor(group == g, levels = c(FALSE, TRUE)))
+    b <- svyby(~pos, ~in_g, subset(dg, !is.na(pos)), svymean, covmat = TRUE)
+    sc <- svycontrast(b, c(-1, 1))  # in g minus the rest
+    z <- num(coef(sc)) / num(SE(sc))
+    list(group = g, difference = num(coef(sc)), se = num(SE(sc)), z = z,
+         p_value = 2 * pnorm(-abs(z)))
+  })
+}
+with_holm <- function(recs) {
+  adj <- p.adjust(sapply(recs, function(r) r$p_value), "holm")
+  Map(function(r, a) c(r, list(p_holm = a)), recs, adj)
+}
+out$vs_rest <- list(
+  unweighted_call = "prop.test(c(x_g, x_rest), c(n_g, n_rest), correct = FALSE)",
+  weighted_call = "svycontrast(svyby(~pos, ~in_g, subset(des, !is.na(pos)), svymean, covmat = TRUE), c(-1, 1)); p = 2 pnorm(-|z|)",
+  unweighted = with_holm(rest_unw), weighted = with_holm(rest_w(des)),
+  weighted_fpc = with_holm(rest_w(des_fpc))
+)
+
+## the mean-score tests analyse() runs on weighted.csv's item by group
+kw <- kruskal.test(item ~ factor(group), data = d)
+rt_fpc <- regTermTest(svyglm(item ~ group, des_fpc), ~group)
+out$mean_tests <- list(
+  kruskal = list(statistic = num(kw$statistic), df = num(kw$parameter),
+                 p_value = num(kw$p.value)),
+  wald_fpc = list(statistic = num(rt_fpc$Ftest), df = num(rt_fpc$df),
+                  ddf = num(rt_fpc$ddf), p_value = num(rt_fpc$p))
+)
+
+## raking with bounds: calibrate(calfun = "raking", bounds = ) from start weights N / n, so
+## the bounds (0.8, 1.7) are multiples of the average weight, as surveykit's cap
+d$start <- 1000 / nrow(d)
+des_start <- svydesign(ids = ~1, weights = ~start, data = d)
+cal_b <- calibrate(des_start, ~group + group2,
+                   population = c(`(Intercept)` = 1000, groupB = 250, groupC = 250,
+                                  groupD = 200, group2Y = 350, group2Z = 250),
+                   calfun = "raking", bounds = c(0.8, 1.7), epsilon = 1e-12, maxit = 500)
+wb <- weights(cal_b) / d$start
+out$rake_capped <- list(
+  call = "calibrate(svydesign(ids=~1, weights=~start), ~group + group2, population, calfun = 'raking', bounds = c(0.8, 1.7)), start = 1000/300",
+  cap = c(0.8, 1.7), weights = num(weights(cal_b)),
+  n_capped = sum(abs(wb - 0.8) < 1e-9 | abs(wb - 1.7) < 1e-9),
+  margins = list(group = num(tapply(weights(cal_b), d$group, sum)),
+                 group2 = num(tapply(weights(cal_b), d$group2, sum)))
+)
+
+## Cronbach's alpha by an independent implementation: psych::alpha (Revelle)
+if (requireNamespace("psych", quietly = TRUE)) {
+  pa <- psych::alpha(as.data.frame(read.csv(file.path(data_dir, "alpha_items.csv"))),
+                     warnings = FALSE)
+  out$alpha_psych <- list(
+    call = "psych::alpha(alpha_items.csv)",
+    psych_version = as.character(packageVersion("psych")),
+    raw_alpha = num(pa$total$raw_alpha), std_alpha = num(pa$total$std.alpha),
+    alpha_if_deleted = num(pa$alpha.drop$raw_alpha), r_drop = num(pa$item.stats$r.drop))
+} else stop("install psych (Debian: r-cran-psych) to regenerate alpha_psych")
+
 ## jsonlite prints at most 15 significant digits, so numbers are pre-formatted with
 ## sprintf("%.17g") (full double precision) and inserted verbatim; NA -> null.
 full <- function(x) {
