@@ -85,3 +85,18 @@ def test_explicit_config_flag_and_missing_file(tmp_path):
     out = CliRunner().invoke(app, ["analyse", str(EXAMPLE / "survey.xlsx"), "--config",
                                    str(tmp_path / "nope.toml")])
     assert out.exit_code == 2 and "nope.toml" in out.output
+
+
+def test_validate_reads_the_codebook_named_in_the_settings(tmp_path, monkeypatch):
+    """A codebook kept at the top of a survey repository, not beside each wave's export."""
+    (tmp_path / "waves").mkdir()
+    data = tmp_path / "waves" / "survey.xlsx"
+    data.write_bytes((EXAMPLE / "survey.xlsx").read_bytes())
+    (tmp_path / "cb.yaml").write_text((EXAMPLE / "codebook.yaml").read_text())
+    monkeypatch.chdir(tmp_path)
+    bare = CliRunner().invoke(app, ["validate", "waves/survey.xlsx"])
+    assert "(codebook inferred)" in bare.output
+    (tmp_path / "surveykit.toml").write_text('codebook = "cb.yaml"\n')
+    out = CliRunner().invoke(app, ["validate", "waves/survey.xlsx"])
+    assert out.exit_code == 0, out.output
+    assert "1,187 rows, 0 error(s)" in out.output and "inferred" not in out.output

@@ -310,6 +310,7 @@ def validate_command(
     codebook: CodebookOpt = None,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Exit non-zero on warnings too (e.g. straight-lining).")] = False,
+    config: ConfigOpt = None,
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
     format_in: FormatInOpt = None,
@@ -321,14 +322,16 @@ def validate_command(
     are, so CI can gate on it.
     """
     from surveykit.codebook import load_codebook
+    from surveykit.config import resolve_config
     from surveykit.inference import infer_codebook
     from surveykit.ingest import read_table
     from surveykit.report import find_codebook
     from surveykit.validate import validate_survey
 
     try:
+        settings = resolve_config({"codebook": codebook}, config_path=config)
         table = read_table(file, **_read_options(sheet, header_row, format_in))
-        path = codebook or find_codebook(file)
+        path = settings.codebook or find_codebook(file)
         cb = load_codebook(path) if path is not None else infer_codebook(table)
         problems = validate_survey(table, cb)
     except Exception as exc:  # noqa: BLE001
