@@ -114,7 +114,8 @@ def test_holm_over_waves_matches_r():
     def wave(name, key_x, key_n):
         return Wave(name=name, respondents=0, items={
             r["item"]: WaveItem(id=r["item"], label=r["item"], scale=(),
-                                cells={(OVERALL, OVERALL): (r[key_n], 100 * r[key_x] / r[key_n])})
+                                cells={(OVERALL, OVERALL): (r[key_n], 100 * r[key_x] / r[key_n],
+                                                           None)})
             for r in ref["items"]})
     out = compare_waves([wave("a", "x1", "n1"), wave("b", "x2", "n2")])
     assert [c.p_value for c in out.changes] == pytest.approx(ref["p_values"], rel=1e-9)
@@ -172,3 +173,35 @@ def test_three_waves_trend_and_cli(waves, tmp_path):
 def test_compare_needs_two_waves(waves):
     out = CliRunner().invoke(app, ["compare", str(waves[0])])
     assert out.exit_code == 2
+
+
+def test_weighted_waves_are_tested_on_effective_bases():
+    """A weighted wave counts for its Kish effective n, not its head count: the same
+    percentages with n = 1,000 but n_eff = 400 must give the p-value of n = 400
+    (statsmodels ``proportions_ztest`` on counts p * n_eff, pooled, as prop.test)."""
+    def wave(name, pct, n, n_eff):
+        return Wave(name=name, respondents=n, items={"q": WaveItem(
+            id="q", label="q", scale=(), cells={(OVERALL, OVERALL): (n, pct, n_eff)})})
+
+    plain = compare_waves([wave("a", 50.0, 1000, None), wave("b", 55.0, 1000, None)])
+    weighted = compare_waves([wave("a", 50.0, 1000, 400.0), wave("b", 55.0, 1000, 400.0)])
+    _, p_plain = proportions_ztest([550, 500], [1000, 1000])
+    _, p_eff = proportions_ztest([0.55 * 400, 0.50 * 400], [400, 400])
+    assert plain.changes[0].p_value == pytest.approx(p_plain, rel=1e-9)
+    assert weighted.changes[0].p_value == pytest.approx(p_eff, rel=1e-9)
+    assert weighted.changes[0].weighted and not plain.changes[0].weighted
+    assert plain.changes[0].label == "better"  # p = 0.025 with the head count ...
+    assert weighted.changes[0].label == "no significant change"  # ... 0.157 with n_eff
+
+
+def test_weighted_results_json_carries_effective_bases(tmp_path):
+    """A wave read back from a weighted run's results.json keeps its effective bases."""
+    from surveykit.report import build_report
+
+    report = build_report(EXAMPLE / "survey.xlsx", out=tmp_path, formats=["json"],
+                          population=EXAMPLE / "headcounts.csv")
+    wave = load_wave(tmp_path / "results.json")
+    overall = report.results.items[0].overall
+    n, pct, n_eff = wave.items[report.results.items[0].id].cells[(OVERALL, OVERALL)]
+    assert (n, pct) == (overall.n, pytest.approx(overall.pct_positive))
+    assert n_eff == pytest.approx(overall.n_eff) and n_eff < n

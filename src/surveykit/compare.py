@@ -14,7 +14,7 @@ from surveykit.analysis import analyse, suppress
 from surveykit.analysis.results import SurveyResults
 from surveykit.analysis.waves import Wave, WaveComparison, compare_waves
 from surveykit.errors import InputError
-from surveykit.model import Codebook
+from surveykit.model import Codebook, Population
 
 
 def wave_name(path: Path) -> str:
@@ -39,8 +39,14 @@ def wave_names(paths: Sequence[str | Path]) -> list[str]:
 
 def load_wave(path: str | Path, *, codebook: str | Path | Codebook | None = None,
               by: Sequence[str] | None = None, min_group: int = 10,
-              correction: str = "holm", name: str | None = None) -> Wave:
-    """Read one wave: a ``results.json`` as written by surveykit, or a survey export."""
+              correction: str = "holm", name: str | None = None,
+              population: Population | None = None) -> Wave:
+    """Read one wave: a ``results.json`` as written by surveykit, or a survey export.
+
+    An export is analysed with ``codebook``, ``by``, ``min_group`` and ``correction`` as
+    given, and raked to ``population`` when it is given (a results.json keeps the figures,
+    weighting and suppression of the run that wrote it).
+    """
     path = Path(path)
     name = name or wave_name(path)
     if path.suffix.lower() == ".json":
@@ -57,7 +63,13 @@ def load_wave(path: str | Path, *, codebook: str | Path | Codebook | None = None
     from surveykit.report import load_survey
 
     survey, _ = load_survey(path, codebook, by or ())
-    results = suppress(analyse(survey, by=by, correction=correction), min_group=min_group)
+    if population is not None:
+        from surveykit.analysis.raking import rake_survey
+
+        survey, _ = rake_survey(survey, population)
+    results = suppress(analyse(survey, by=by, correction=correction,
+                               population=population.total() if population else None),
+                       min_group=min_group)
     return wave_from_results(name, results)
 
 

@@ -275,7 +275,8 @@ def build_report(
     if previous:
         step()
         comparison = _compare(path, previous, results, survey.codebook, by=by,
-                              min_group=min_group, correction=correction, alpha=alpha)
+                              min_group=min_group, correction=correction, alpha=alpha,
+                              population=headcounts)
     section = None
     if comments and ("html" in formats or "pdf" in formats):
         section = paper_comments(survey, results, by=comments_by,
@@ -367,8 +368,9 @@ def _response_rates(results: SurveyResults, headcounts: Population | None) -> An
 
 def _compare(path: str | Path, previous: Sequence[str | Path], results: SurveyResults,
              cb: Codebook, *, by: Sequence[str] | None, min_group: int, correction: str,
-             alpha: float) -> WaveComparison:
-    """This run against earlier waves, each read with this run's codebook and threshold."""
+             alpha: float, population: Population | None) -> WaveComparison:
+    """This run against earlier waves, each read with this run's codebook, threshold and
+    (for exports) headcounts, so like is compared with like."""
     from surveykit.analysis.waves import compare_waves
     from surveykit.compare import load_wave, wave_from_results, wave_names
 
@@ -376,7 +378,8 @@ def _compare(path: str | Path, previous: Sequence[str | Path], results: SurveyRe
     names = wave_names(paths)
     by_ids = [b.id for b in results.breakdowns] if by is None else list(by)
     waves = [load_wave(p, codebook=cb, by=by_ids, min_group=min_group, correction=correction,
-                       name=name) for p, name in zip(paths[:-1], names[:-1])]
+                       name=name, population=population)
+             for p, name in zip(paths[:-1], names[:-1])]
     waves.append(wave_from_results(names[-1], results))
     return compare_waves(waves, correction=correction, alpha=alpha)
 

@@ -27,7 +27,8 @@ class WaveItem:
     id: str
     label: str
     scale: tuple[str, ...]
-    cells: Mapping[tuple[str, str], tuple[int, float]]  # (breakdown, group) -> (n, % positive)
+    # (breakdown, group) -> (n, % positive, Kish effective n or None when unweighted)
+    cells: Mapping[tuple[str, str], tuple[int, float, float | None]]
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,11 @@ class Wave:
         """Build from a ``results.json`` payload (or ``SurveyResults.to_dict()``)."""
         items = {}
         for it in payload["items"]:
-            cells = {(OVERALL, OVERALL): (int(it["overall"]["n"]),
-                                          _pct(it["overall"]["pct_positive"]))}
+            cells = {(OVERALL, OVERALL): _cell(it["overall"])}
             for bid, block in it.get("by", {}).items():
                 for g in block["groups"]:
                     if not g.get("suppressed") and g.get("n"):
-                        cells[(bid, g["group"])] = (int(g["n"]), _pct(g["pct_positive"]))
+                        cells[(bid, g["group"])] = _cell(g)
             items[it["id"]] = WaveItem(id=it["id"], label=it["label"],
                                        scale=tuple(it.get("scale", {}).get("labels", ())),
                                        cells=cells)
@@ -57,6 +57,12 @@ class Wave:
 
 def _pct(x: Any) -> float:
     return float("nan") if x is None else float(x)
+
+
+def _cell(figures: Mapping[str, Any]) -> tuple[int, float, float | None]:
+    n_eff = figures.get("n_eff")
+    return int(figures["n"]), _pct(figures["pct_positive"]), \
+        None if n_eff is None else float(n_eff)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ class Change:
     p_value: float
     p_adjusted: float
     label: str  # "better", "worse", "no significant change", "not tested"
+    weighted: bool = False  # tested on weighted % with Kish effective bases
 
     def to_dict(self) -> dict[str, Any]:
         def num(v):
@@ -125,8 +132,11 @@ def compare_waves(waves: Sequence[Wave], *, correction: str = "holm",
     Notes
     -----
     Proportions are compared with the pooled two-proportion z-test (R's ``prop.test(...,
-    correct = FALSE)``), which treats the waves as independent samples. A group shown in
-    one wave and suppressed in the other is not compared.
+    correct = FALSE)``), which treats the waves as independent samples. Where a wave is
+    weighted, its weighted % positive is tested with its Kish effective base
+    ``(sum w)^2 / sum w^2`` in place of the head count (Kish 1965), so unequal weights cost
+    the precision they really cost. A group shown in one wave and suppressed in the other
+    is not compared.
     """
     if len(waves) < 2:
         raise ValueError("comparing needs at least two waves")
@@ -148,20 +158,28 @@ def compare_waves(waves: Sequence[Wave], *, correction: str = "holm",
                 changed.append((item_id, cur.name,
                                 f"wording changed from “{before.label}” to “{now.label}”"))
                 continue
-            for key, (n_to, pct_to) in now.cells.items():
+            for key, (n_to, pct_to, eff_to) in now.cells.items():
                 if key not in before.cells:
                     continue
-                n_from, pct_from = before.cells[key]
+                n_from, pct_from, eff_from = before.cells[key]
                 rows.append({"item": item_id, "breakdown": key[0], "group": key[1],
                              "wave_from": prev.name, "wave_to": cur.name, "n_from": n_from,
-                             "n_to": n_to, "pct_from": pct_from, "pct_to": pct_to})
+                             "n_to": n_to, "pct_from": pct_from, "pct_to": pct_to,
+                             "weighted": eff_from is not None or eff_to is not None,
+                             "base_from": n_from if eff_from is None else eff_from,
+                             "base_to": n_to if eff_to is None else eff_to})
     if rows:
-        n1 = np.array([r["n_from"] for r in rows], dtype=float)
-        n2 = np.array([r["n_to"] for r in rows], dtype=float)
+        n1 = np.array([r.pop("base_from") for r in rows], dtype=float)
+        n2 = np.array([r.pop("base_to") for r in rows], dtype=float)
         p1 = np.array([r["pct_from"] for r in rows]) / 100
         p2 = np.array([r["pct_to"] for r in rows]) / 100
-        # Counts are whole respondents; rounding undoes floating-point noise from the JSON.
-        test = two_proportions(np.round(p2 * n2), n2, np.round(p1 * n1), n1)
+        x1, x2 = p1 * n1, p2 * n2
+        # Unweighted counts are whole respondents: rounding undoes floating-point noise
+        # from the JSON. Weighted waves are tested on the weighted % with Kish effective
+        # bases, which are not whole numbers.
+        whole = ~np.array([r["weighted"] for r in rows], dtype=bool)
+        x1[whole], x2[whole] = np.round(x1[whole]), np.round(x2[whole])
+        test = two_proportions(x2, n2, x1, n1)
         p_adj = adjust(test["p_value"], correction)
     changes = []
     for j, r in enumerate(rows):
