@@ -105,6 +105,16 @@ def test_alpha_of_unrelated_items_is_near_zero_and_shift_invariant():
         cronbach_alpha(x[:1])
 
 
+def test_alpha_without_variation_in_the_total_is_nan():
+    """Everyone gives the same answers (or answers that cancel out): alpha is undefined,
+    NaN rather than the -inf or 0/0 warning of the raw formula."""
+    same = np.tile([3.0, 4.0, 2.0], (6, 1))
+    cancel = np.array([[1.0, 5.0], [5.0, 1.0], [2.0, 4.0], [4.0, 2.0]])
+    with np.errstate(all="raise"):
+        assert np.isnan(cronbach_alpha(same).alpha)
+        assert np.isnan(cronbach_alpha(cancel).alpha)
+
+
 def test_alpha_if_deleted_flags_the_weak_item():
     """The reference data's q5 loads weakly: dropping it raises alpha (R: 0.698 -> 0.726)."""
     data = index_data()["codes"].astype(float)

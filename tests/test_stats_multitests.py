@@ -11,6 +11,7 @@ from surveykit.analysis.intervals import (
     korn_graubard_interval,
     logit_interval,
     proportion_interval_from_sums,
+    proportion_from_sums,
     weighted_proportion_interval,
     wilson_interval,
 )
@@ -105,6 +106,18 @@ def test_weighted_means_equal_weighted_average_of_scores():
 def test_wilson_empty_base_is_nan_and_broadcasts():
     lo, hi = wilson_interval(np.array([0, 3]), np.array([0, 10]))
     assert np.isnan(lo[0]) and np.isnan(hi[0]) and 0 < lo[1] < 0.3 < hi[1] < 1
+
+
+def test_everyone_positive_gives_a_zero_se_not_nan():
+    """Sums of weights taken in another order (the rest = total - group) can leave the
+    not-positive weight at -1e-17; the SE must stay a number (0), not NaN."""
+    w = np.array([0.1, 0.2, 0.7])
+    total, w2 = w.sum(), (w * w).sum()
+    # squared weights of the positive answers added up in another order: 3e-16 more
+    with np.errstate(all="raise"):
+        p, se = proportion_from_sums(np.array([total]), np.array([w2 + 3e-16]),
+                                     np.array([total]), np.array([w2]), 10)
+    assert p[0] == 1.0 and se[0] == 0.0
 
 
 def test_intervals_at_zero_and_one():

@@ -182,7 +182,10 @@ class Reliability:
 
 def _alpha(cov: np.ndarray) -> float:
     k = cov.shape[0]
-    return k / (k - 1) * (1 - np.trace(cov) / cov.sum())
+    total = cov.sum()  # variance of the total score
+    if k < 2 or not total > 0:
+        return float("nan")  # undefined: no variation in the total (or one item)
+    return k / (k - 1) * (1 - np.trace(cov) / total)
 
 
 def cronbach_alpha(scores: np.ndarray) -> Reliability:
@@ -214,7 +217,9 @@ def cronbach_alpha(scores: np.ndarray) -> Reliability:
         total_cor = row / np.sqrt(variances * total_var)
         corr = cov / np.sqrt(np.outer(variances, variances))
     rbar = corr[np.triu_indices(k, 1)].mean()
+    denom = 1 + (k - 1) * rbar  # 0 or below only for items that cancel out: undefined
+    standardized = k * rbar / denom if denom > 0 else float("nan")
     return Reliability(
-        alpha=float(_alpha(cov)), standardized_alpha=float(k * rbar / (1 + (k - 1) * rbar)),
+        alpha=float(_alpha(cov)), standardized_alpha=float(standardized),
         alpha_if_deleted=alpha_del, item_rest_cor=rest_cor, item_total_cor=total_cor,
         item_variances=variances, total_variance=float(total_var), n=int(n), k=int(k))

@@ -123,7 +123,7 @@ def cell_mean(w: np.ndarray, w2: np.ndarray, scores: np.ndarray,
     sw = w.sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = (w * s).sum(axis=-1) / sw
-        ss = (w2 * (s - mean[..., None]) ** 2).sum(axis=-1)
+        ss = np.maximum((w2 * (s - mean[..., None]) ** 2).sum(axis=-1), 0.0)
         n_total = np.asarray(n_total, dtype=np.float64)
         var = n_total / (n_total - 1) * ss / (sw * sw)
     return mean, np.sqrt(var) * fpc_factor(n_total, population)
@@ -136,8 +136,11 @@ def proportion_from_sums(w_pos: np.ndarray, w2_pos: np.ndarray, w: np.ndarray, w
     (``w_pos``, ``w2_pos``) and all valid answers (``w``, ``w2``): :func:`cell_mean` with
     the two categories "not positive" (score 0) and "positive" (score 1)."""
     w_pos, w2_pos = np.asarray(w_pos, dtype=np.float64), np.asarray(w2_pos, dtype=np.float64)
-    cells = np.stack([np.asarray(w, dtype=np.float64) - w_pos, w_pos], axis=-1)
-    cells2 = np.stack([np.asarray(w2, dtype=np.float64) - w2_pos, w2_pos], axis=-1)
+    # All answers positive: w - w_pos can round to -1e-17, which would make the SE NaN.
+    cells = np.stack([np.maximum(np.asarray(w, dtype=np.float64) - w_pos, 0.0), w_pos],
+                     axis=-1)
+    cells2 = np.stack([np.maximum(np.asarray(w2, dtype=np.float64) - w2_pos, 0.0), w2_pos],
+                      axis=-1)
     return cell_mean(cells, cells2, np.array([0.0, 1.0]), n_total, population=population)
 
 
