@@ -107,3 +107,18 @@ def test_weighted_results_survive_suppression_and_json(frame):
     assert {"weighted_n", "n_eff", "pct_positive_ci", "letter", "higher_than"} <= set(group)
     assert payload["items"][0]["by"]["group"]["test"]["name"] == "rao-scott"
     json.dumps(payload, allow_nan=False)
+
+
+def test_tidy_frame_percentages_use_the_weighted_base(frame):
+    """to_frame(): weighted counts over the weighted base (svymean of the category
+    indicator), the unweighted base beside it."""
+    tidy = _analyse(frame).to_frame()
+    a = tidy[(tidy["breakdown"] == "group") & (tidy["group"] == "A")]
+    answered = frame[(frame["group"] == "A") & frame["item"].notna()]
+    for _, row in a.iterrows():
+        in_cat = answered["item"] == int(row["category"])
+        assert row["pct"] == pytest.approx(100 * np.average(in_cat, weights=answered["w"]),
+                                           rel=1e-12)
+        assert row["base"] == len(answered)
+        assert row["weighted_base"] == pytest.approx(answered["w"].sum(), rel=1e-12)
+    assert a["pct"].sum() == pytest.approx(100.0)

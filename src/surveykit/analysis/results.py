@@ -430,21 +430,28 @@ class SurveyResults:
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy long table: one row per item x breakdown x group x answer category."""
+        """Tidy long table: one row per item x breakdown x group x answer category.
+
+        ``count`` and ``weighted_base`` are sums of weights when the survey is weighted (and
+        ``pct`` their ratio); ``base`` is always the unweighted number of respondents.
+        """
         rows = []
         for item in self.items:
             cells = [("(overall)", OVERALL, item.overall, False)]
             for b, ib in item.by.items():
                 cells += [(b, g.group, g.figures, g.suppressed) for g in ib.groups]
             for breakdown, group, fig, hidden in cells:
+                shown = not hidden and fig is not None
+                base = fig.n if shown else None
+                wbase = (fig.weighted_n if fig.weighted_n is not None else fig.n) if shown else None
                 for cat, label in enumerate(item.labels):
-                    count = None if hidden or fig is None else fig.counts[cat]
-                    base = None if hidden or fig is None else fig.n
+                    count = fig.counts[cat] if shown else None
                     rows.append({
                         "item": item.id, "breakdown": breakdown, "group": group,
                         "category": label, "count": count, "base": base,
-                        "pct": (100 * count / base) if count is not None and base else None,
+                        "weighted_base": wbase,
+                        "pct": (100 * count / wbase) if count is not None and wbase else None,
                         "suppressed": hidden,
                     })
         return pd.DataFrame(rows, columns=["item", "breakdown", "group", "category", "count",
-                                           "base", "pct", "suppressed"])
+                                           "base", "weighted_base", "pct", "suppressed"])
