@@ -122,3 +122,12 @@ def test_tidy_frame_percentages_use_the_weighted_base(frame):
         assert row["base"] == len(answered)
         assert row["weighted_base"] == pytest.approx(answered["w"].sum(), rel=1e-12)
     assert a["pct"].sum() == pytest.approx(100.0)
+
+
+def test_population_smaller_than_the_sample_is_a_usage_error(frame):
+    from surveykit.errors import UsageError
+
+    with pytest.raises(UsageError, match="smaller than the 300 respondents"):
+        _analyse(frame, population=299)
+    census = _analyse(frame, population=300).item("item").overall  # a census: no error
+    assert census.ci_low == census.ci_high == pytest.approx(census.pct_positive)

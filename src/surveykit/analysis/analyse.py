@@ -143,7 +143,9 @@ def analyse(
         (strict, loose) levels of the column letters: uppercase, lowercase.
     population
         Size of the surveyed workforce, for the finite population correction (staff
-        surveys are near-censuses); switches to design-based inference.
+        surveys are near-censuses): every standard error is multiplied by
+        ``sqrt(1 - n / N)``, as R ``svydesign(ids = ~1, fpc = ~N)``; switches to
+        design-based inference. Must be at least the number of respondents.
     weighting
         The weighting report to record (when weights were made by raking).
 
@@ -157,6 +159,10 @@ def analyse(
     strict, loose = letters
     if not 0 < strict <= loose < 1:
         raise UsageError("letter levels must satisfy 0 < strict <= loose < 1")
+    if population is not None and not population >= survey.n:
+        raise UsageError(f"population size {population:,.0f} is smaller than the "
+                         f"{survey.n:,} respondents: the headcount cannot be the workforce "
+                         "they were drawn from")
     by_ids = _resolve_by(survey, by)
     cb = survey.codebook
     weighted = survey.weights is not None
