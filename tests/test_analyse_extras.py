@@ -127,3 +127,26 @@ def test_index_groups_are_suppressed(example_results):
         for groups in index.by.values():
             for g in groups:
                 assert g.suppressed == (g.mean is None)
+
+
+def test_nets_are_configurable():
+    """Top-3 and the midpoint of a 5-point scale, counted by hand from the table."""
+    table = [[1, 2, 3, 4, 5], [5, 0, 2, 2, 1]]
+    survey = _survey_from_table(table, ["1", "2", "3", "4", "5"], ["G1", "G2"])
+    results = analyse(survey, nets={"top3": "top3", "middle": "mid", "ends": [0, -1]})
+    g1, g2 = results.item("q").by["team"].groups
+    assert dict(g1.figures.nets) == pytest.approx({"top3": 100 * 12 / 15,
+                                                   "middle": 100 * 3 / 15,
+                                                   "ends": 100 * 6 / 15})
+    assert dict(g2.figures.nets)["top3"] == pytest.approx(50.0)
+    assert dict(results.item("q").overall.nets)["ends"] == pytest.approx(100 * 12 / 25)
+    default = analyse(survey).item("q").overall.nets
+    assert [name for name, _ in default] == ["top2", "bottom2"]
+
+
+def test_a_net_that_does_not_fit_the_scale_is_a_usage_error():
+    from surveykit.errors import UsageError
+
+    survey = _survey_from_table([[1, 2], [2, 1]], ["No", "Yes"], ["G1", "G2"])
+    with pytest.raises(UsageError, match="top3"):
+        analyse(survey, nets={"top3": "top3"})

@@ -7,7 +7,7 @@ anything is rendered). The statistics themselves live in :mod:`.itemstats`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -15,6 +15,7 @@ import numpy as np
 from surveykit.analysis import itemstats
 from surveykit.analysis.counts import count_cross, count_groups
 from surveykit.analysis.itemstats import Design, Masks
+from surveykit.analysis.nets import DEFAULT_NETS, net_masks
 from surveykit.analysis.nets import nets as net_figures
 from surveykit.analysis.questions import analyse_index, analyse_multi
 from surveykit.analysis.results import (
@@ -119,6 +120,7 @@ def analyse(
     letters_family: str = "item",
     population: float | None = None,
     weighting: dict[str, Any] | None = None,
+    nets: Mapping[str, str | Sequence[int]] | None = None,
 ) -> SurveyResults:
     """Analyse every item overall and by each breakdown.
 
@@ -148,6 +150,10 @@ def analyse(
         design-based inference. Must be at least the number of respondents.
     weighting
         The weighting report to record (when weights were made by raking).
+    nets
+        Net name -> definition, by position on each item's own scale: ``"top2"``,
+        ``"bottom3"``, ``"mid"`` or category indices (negative from the top); default
+        top-2 and bottom-2 box. See :func:`surveykit.analysis.nets.net_categories`.
 
     Returns
     -------
@@ -165,6 +171,12 @@ def analyse(
                          "they were drawn from")
     by_ids = _resolve_by(survey, by)
     cb = survey.codebook
+    net_spec = DEFAULT_NETS if nets is None else dict(nets)
+    try:
+        net_masks([item.effective_scale.k for item in cb.items], 1 + max(
+            (item.effective_scale.k for item in cb.items), default=0), net_spec)
+    except ValueError as exc:
+        raise UsageError(f"nets: {exc}") from None
     weighted = survey.weights is not None
     design = Design(weighted=weighted, n_total=float(survey.n), population=population,
                     confidence=confidence, correction=correction, strict=strict, loose=loose,
@@ -182,13 +194,13 @@ def analyse(
         overall = cell_sums(codes, np.zeros(survey.n, dtype=np.int32), 0, n_cat,
                             survey.weights)
     fo = itemstats.figures(overall, masks, design)
-    net_o = net_figures(overall.w, ks)
+    net_o = net_figures(overall.w, ks, net_spec)
     item_by: list[dict[str, ItemBreakdown]] = [{} for _ in cb.items]
     summaries = []
     for bid, s, G in zip(by_ids, sums, sizes):
         labels = survey.groups[bid]
         f = itemstats.figures(s, masks, design)
-        net = net_figures(s.w, ks)
+        net = net_figures(s.w, ks, net_spec)
         omni = itemstats.omnibus(s, masks, design, G)
         vs = itemstats.versus_rest(f, design, G)
         lett = itemstats.letters(f, design, G)
