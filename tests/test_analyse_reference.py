@@ -115,7 +115,8 @@ def test_mean_score_tests_match_r(frame):
     for population, ref in ((None, RX["weighted_means"]["wald"]),
                             (1000, RX["mean_tests"]["wald_fpc"])):
         wald = _by_group(frame, True, population=population).mean_test
-        assert wald.df == ref["df"]
+        assert wald.df == ref["df"] and wald.ddf == ref["ddf"]
+        assert wald.to_dict()["ddf"] == ref["ddf"]
         assert wald.statistic == pytest.approx(ref["statistic"], rel=1e-8)
         assert wald.p_value == pytest.approx(ref["p_value"], rel=1e-6)
 

@@ -176,10 +176,13 @@ def mean_test(s: CellSums, m: Masks, d: Design, f: dict[str, np.ndarray],
                                   n_answered=f["n"][:, :G].sum(axis=1),
                                   population=d.population)
         p, statistic, df = out["wald_p_value"], out["wald_F"], out["wald_df"]
+        extra = {"ndf": df.astype(np.float64), "ddf": out["wald_ddf"].astype(np.float64),
+                 "p_method": np.full(len(p), "F", dtype=object)}
         name = "wald F (weighted means)"
     else:
         out = kruskal_from_counts(s.n[:, :G, :] * m.valid[:, None, :])
         p, statistic, df = out["p_value"], out["statistic"], out["df"]
+        extra = {}
         name = "kruskal-wallis"
     return {"name": name, "statistic": statistic, "df": df, "p_value": p,
-            "p_adjusted": adjust(p, d.correction)}
+            "p_adjusted": adjust(p, d.correction), **extra}
