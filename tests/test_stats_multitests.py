@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
-from stats_helpers import weighted_data
+from stats_helpers import reference, weighted_data
 
 from surveykit.analysis.intervals import (
     korn_graubard_interval,
@@ -64,6 +64,22 @@ def test_unweighted_option_tests_are_chi_square_and_z_tests():
     assert out.vs_rest_p_adjusted == pytest.approx(
         adjust(out.vs_rest_p.ravel(), "holm").reshape(3, 3))
     assert out.p_value[0] < 0.001 and out.p_value[1] > 0.01  # option 0 depends on group
+
+
+def test_sparse_option_tables_get_fishers_exact_test():
+    """R: ``fisher.test(matrix(c(3, 0, 1, 5, 4, 2), 2))``: option ticked 3/1/4 times by
+    groups of 3/6/6 answerers, expected counts under 5, so the p-value is Fisher's."""
+    ref = reference()["fisher"]
+    ticked, not_ticked = ref["table"]
+    group = np.repeat([0, 1, 2], np.add(ticked, not_ticked))
+    ticks = np.concatenate([np.r_[np.ones(t, bool), np.zeros(u, bool)]
+                            for t, u in zip(ticked, not_ticked)])[:, None]
+    ticks = np.hstack([ticks, np.ones_like(ticks)])  # option 2: everyone ticks it
+    out = multi_tests(ticks, np.ones(len(group), bool), group, 3)
+    assert out.p_method[0] == "fisher enumeration"
+    assert out.p_value[0] == pytest.approx(ref["fisher_p_value"], rel=1e-9)
+    assert out.statistic[0] == pytest.approx(ref["asymptotic_chisq"]["statistic"], rel=1e-10)
+    assert np.isnan(out.p_value[1]) and out.p_method[1] == "asymptotic"  # nothing to test
 
 
 def test_weighted_option_tests_use_design_based_proportions():

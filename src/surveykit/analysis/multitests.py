@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from surveykit.analysis.significance import adjust_rows
+from surveykit.analysis.exact import fisher_test
 from surveykit.analysis.meantests import weighted_mean_tests
+from surveykit.analysis.significance import adjust_rows
 from surveykit.analysis.raoscott import rao_scott_from_sums
 from surveykit.analysis.significance import chi_square, two_proportions
 
@@ -69,6 +70,10 @@ class MultiTests:
     ----------
     method
         ``"chi-square"`` (unweighted) or ``"rao-scott"`` (weighted, second-order F).
+    p_method
+        Per option, where the p-value came from: ``"asymptotic"`` (chi-square), a Fisher
+        method (``"fisher exact"``, ``"fisher enumeration"``, ``"fisher monte carlo"``)
+        where Cochran's rule finds the table too sparse, or ``"F (second-order)"``.
     statistic, df, p_value, p_adjusted
         ``(options,)`` omnibus test of ticked x group (``df``: chi-square df, or the F
         numerator df ``d0`` for Rao-Scott).
@@ -89,6 +94,7 @@ class MultiTests:
     difference: np.ndarray
     vs_rest_p: np.ndarray
     vs_rest_p_adjusted: np.ndarray
+    p_method: tuple[str, ...] = ()
 
 
 def multi_tests(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_groups: int,
@@ -120,7 +126,13 @@ def multi_tests(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_gr
         no = s.base_n[None, :] - yes
         tables = np.stack([yes[:, :g], no[:, :g]], axis=1)  # (options, 2, groups)
         chi = chi_square(tables.transpose(0, 2, 1))
-        stat, df, p = chi["statistic"], chi["df"].astype(np.float64), chi["p_value"]
+        stat, df, p = chi["statistic"], chi["df"].astype(np.float64), chi["p_value"].copy()
+        p_method = ["asymptotic"] * len(p)
+        # as for scaled items: Fisher's test where the chi-square approximation is unsafe
+        sparse = (chi["min_expected"] < 1) | (chi["share_expected_lt5"] > 0.2)
+        for j in np.flatnonzero(sparse & np.isfinite(p)):
+            exact = fisher_test(tables[j])
+            p[j], p_method[j] = exact.p_value, exact.method
         total_yes, total_n = yes.sum(axis=1, keepdims=True), s.base_n.sum()
         rest_yes, rest_n = total_yes - yes[:, :g], total_n - s.base_n[None, :g]
         vs = two_proportions(yes[:, :g], np.broadcast_to(s.base_n[:g], yes[:, :g].shape),
@@ -142,7 +154,9 @@ def multi_tests(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_gr
                                  n_answered=float(s.base_n.sum()), population=population)
         pct = 100 * mt["mean"][:, :g]
         diff, vs_p, method = 100 * mt["difference"][:, :g], mt["p_value"][:, :g], "rao-scott"
+        p_method = ["F (second-order)"] * len(p)
     vs_adj = adjust_rows(vs_p.reshape(1, -1), correction).reshape(vs_p.shape)
     return MultiTests(method=method, statistic=stat, df=df, p_value=p,
                       p_adjusted=adjust_rows(p[None, :], correction)[0], pct=pct,
-                      difference=diff, vs_rest_p=vs_p, vs_rest_p_adjusted=vs_adj)
+                      difference=diff, vs_rest_p=vs_p, vs_rest_p_adjusted=vs_adj,
+                      p_method=tuple(p_method))

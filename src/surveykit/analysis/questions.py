@@ -34,8 +34,9 @@ def analyse_multi(survey: Survey, m: MultiResponse, by_ids: list[str],
                   design: Design) -> MultiResult:
     """A tick-all question overall and by each breakdown, with a test per option.
 
-    Each option is tested on its own (ticked or not, by group): Pearson chi-square, or
-    Rao-Scott when weighted; corrected across the options of the question.
+    Each option is tested on its own (ticked or not, by group): Pearson chi-square (Fisher's
+    exact test where the table is sparse), or Rao-Scott when weighted; corrected across the
+    options of the question.
     """
     ticks, answered = survey.multi_ticks[m.id], survey.multi_answered[m.id]
     w = survey.weights
@@ -55,7 +56,7 @@ def analyse_multi(survey: Survey, m: MultiResponse, by_ids: list[str],
         tests[bid] = tuple(
             OptionTest(option=opt, name=t.method, statistic=float(t.statistic[j]),
                        df=float(t.df[j]), p_value=float(t.p_value[j]),
-                       p_adjusted=float(t.p_adjusted[j]))
+                       p_adjusted=float(t.p_adjusted[j]), p_method=t.p_method[j])
             for j, opt in enumerate(m.options))
     return MultiResult(id=m.id, label=m.label, options=m.options, overall=overall, by=by,
                        tests=tests)

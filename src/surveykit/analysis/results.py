@@ -268,11 +268,12 @@ class OptionTest:
     df: float
     p_value: float
     p_adjusted: float
+    p_method: str = "asymptotic"
 
     def to_dict(self) -> dict[str, Any]:
         return {"option": self.option, "name": self.name, "statistic": _num(self.statistic),
                 "df": _num(self.df), "p_value": _num(self.p_value),
-                "p_adjusted": _num(self.p_adjusted)}
+                "p_adjusted": _num(self.p_adjusted), "p_method": self.p_method}
 
 
 @dataclass(frozen=True)
