@@ -131,7 +131,8 @@ def test_build_report_adds_the_appendix(tmp_path):
                           staff_names=["Jane Example"])
     html = (tmp_path / "briefing.html").read_text(encoding="utf-8")
     assert "Appendix: comments" in html and "[redacted]" in html
-    assert [p.name for p in report.files] == ["briefing.html"]
+    # Only the paper asked for (manifest.json records every run and is always written).
+    assert [p.name for p in report.files if p.name != "manifest.json"] == ["briefing.html"]
     plain = build_report(example / "survey.xlsx", codebook=example / "codebook.yaml",
                          out=tmp_path / "plain", formats=["html"])
     assert "Appendix: comments" not in plain.files[0].read_text(encoding="utf-8")

@@ -33,7 +33,8 @@ def test_sheets(book, example_results):
     _, wb = book
     results = example_results[1]
     assert wb.sheetnames == ["Index", "All staff",
-                             *[f"By {b.label}" for b in results.breakdowns], "Tick all"]
+                             *[f"By {b.label}" for b in results.breakdowns], "Tick all",
+                             "Indices"]
     index = _rows(wb["Index"])
     flat = [v for row in index for v in row if v is not None]
     assert results.title in flat
@@ -50,7 +51,7 @@ def test_breakdown_sheet_figures_match_results(book, example_results):
     assert header[:5] == ("Item", "Statement", "Measure", "Answer", "All staff")
     groups = [g.group for g in results.breakdowns[0].groups]
     assert list(header[5:5 + len(groups)]) == groups
-    assert "Chi-square" in header and "Adjusted p" in header
+    assert "Test" in header and "Adjusted p" in header and "Means: adjusted p" in header
     item = results.item("job_relevant")
     ib = item.by["sector"]
     r = _find(ws, "job_relevant", "Base (n)")
@@ -70,11 +71,22 @@ def test_breakdown_sheet_figures_match_results(book, example_results):
     r = _find(ws, "job_relevant", "Base (n)")
     col = header.index("Adjusted p") + 1
     assert ws.cell(r, col).value == pytest.approx(ib.test.p_adjusted)
-    # Significance marks and the reserved letters row.
+    assert ws.cell(r, header.index("Test") + 1).value == ib.test.name
+    assert ws.cell(r, header.index("Means: adjusted p") + 1).value == pytest.approx(
+        ib.mean_test.p_adjusted)
+    assert ws.cell(r, header.index("Means test") + 1).value == ib.mean_test.name
+    # Significance marks and column letters: each group's letter above its name, and the
+    # letters of the groups it beats in the block.
     r = _find(ws, "job_relevant", "Significant vs rest")
     housing = groups.index("Housing") + 6
     assert ws.cell(r, housing).value == "▼ lower"
-    _find(ws, "job_relevant", "Column letters (reserved)")
+    assert [ws.cell(3, j).value for j in range(6, 6 + len(groups))] == [
+        g.letter for g in ib.groups] == ["A", "B", "C", "D", "E", "F"]
+    r = _find(ws, "job_relevant", "Higher than (column letters)")
+    employment = next(g for g in ib.groups if g.group == "Employment")
+    assert employment.higher_than  # the example plants Employment well above the rest
+    assert ws.cell(r, groups.index("Employment") + 6).value == " ".join(employment.higher_than)
+    assert ws.cell(r, housing).value is None  # Housing beats nobody on this statement
 
 
 def test_no_percentage_is_stored_as_text(book):

@@ -25,6 +25,7 @@ HTML page without clashing. Each chart's numbers come from a pure function
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import math
@@ -43,7 +44,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from surveykit.analysis.results import ItemResult, SurveyResults
-from surveykit.render.format import SUPPRESSED, fmt_num, fmt_pct
+from surveykit.render.format import SUPPRESSED, answer_base, fmt_num, fmt_pct
 
 # ColorBrewer PuOr (orange = negative, purple = positive), darkest at the ends.
 NEGATIVE = ["#b35806", "#f1a340", "#fdb863"]
@@ -195,7 +196,8 @@ def diverging_rows(items: Sequence[ItemResult]) -> list[BarRow]:
     for item in items:
         fig = item.overall
         n = fig.n or 0
-        shares = [100 * c / n if n else 0.0 for c in fig.counts]
+        base = answer_base(fig)  # weighted: shares of the weighted base, not of n
+        shares = [100 * c / base if base else 0.0 for c in fig.counts]
         pol = list(item.polarity)
         neutral_total = sum(s for s, p in zip(shares, pol) if p == 0)
         left = -sum(s for s, p in zip(shares, pol) if p < 0) - neutral_total / 2
@@ -203,7 +205,7 @@ def diverging_rows(items: Sequence[ItemResult]) -> list[BarRow]:
         for share, colour, label in zip(shares, _colours(pol), item.labels):
             segments.append(Segment(label=label, share=share, start=left, colour=colour))
             left += share
-        answered = n + fig.not_applicable
+        answered = base + fig.not_applicable
         rows.append(BarRow(
             item=item.id, label=item.label, n=int(n), segments=tuple(segments),
             pct_negative=sum(s for s, p in zip(shares, pol) if p < 0),
@@ -213,8 +215,67 @@ def diverging_rows(items: Sequence[ItemResult]) -> list[BarRow]:
     return rows
 
 
+def _text_width(text: str, size: float = 1.0) -> float:
+    """Width in points of ``text`` set in the charts' font at ``size`` points."""
+    return _unit_width(text) * size
+
+
+@functools.lru_cache(maxsize=4096)
+def _unit_width(text: str) -> float:
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    if not text:
+        return 0.0
+    path = TextPath((0, 0), text, prop=FontProperties(family=_RC["font.family"], size=100))
+    return path.get_extents().width / 100
+
+
+def _header_fit(groups: Sequence[str], cell_w: float) -> tuple[float, float]:
+    """Font size and line width (points) for column headings ``cell_w`` inches wide.
+
+    Headings wrap between words; the font shrinks (to 5.5pt at least) until the widest
+    word fits its column, so neighbouring headings never run into each other. A word
+    still too wide is cut (see :func:`_wrap_to`).
+    """
+    width_pt = cell_w * 72 * 0.96
+    words = {w for g in groups for w in str(g).split()}
+    widest = max((_text_width(w) for w in words), default=1.0)
+    return max(5.5, min(7.0, width_pt / max(widest, 1e-9))), width_pt
+
+
+def _fit_line(text: str, width_pt: float, size: float) -> str:
+    """``text`` on one line of at most ``width_pt``, shortened with an ellipsis if need be."""
+    text = " ".join(str(text).split())
+    if _text_width(text, size) <= width_pt:
+        return text
+    while len(text) > 1 and _text_width(text + "…", size) > width_pt:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _wrap_to(text: str, width_pt: float, size: float, lines: int) -> str:
+    """Wrap ``text`` into lines at most ``width_pt`` wide when set at ``size`` points."""
+    out: list[str] = []
+    for word in str(text).split():
+        while _text_width(word, size) > width_pt and len(word) > 1:  # cut a too-wide word
+            k = len(word) - 1
+            while k > 1 and _text_width(word[:k], size) > width_pt:
+                k -= 1
+            out.append(word[:k])
+            word = word[k:]
+        if out and _text_width(f"{out[-1]} {word}", size) <= width_pt:
+            out[-1] = f"{out[-1]} {word}"
+        else:
+            out.append(word)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1].rstrip(".,;: ") + "…"
+    return "\n".join(out) or ""
+
+
 def _wrap(text: str, width: int, lines: int) -> str:
-    wrapped = textwrap.wrap(text, width, break_long_words=False) or [""]
+    wrapped = textwrap.wrap(text, width, break_long_words=True) or [""]
     if len(wrapped) > lines:
         wrapped = wrapped[:lines]
         wrapped[-1] = wrapped[-1].rstrip(".,;: ") + "…"
@@ -371,18 +432,40 @@ def heatmap_rows(results: SurveyResults, breakdown: str) -> list[HeatRow]:
     return rows
 
 
+def _columns(rows: list[HeatRow], columns: tuple[int, int] | None) -> list[HeatRow]:
+    """Only the groups ``[start, stop)`` of each row (a part of a wide breakdown)."""
+    if columns is None:
+        return rows
+    start, stop = columns
+    return [HeatRow(item=r.item, label=r.label, theme=r.theme, overall=r.overall,
+                    cells=r.cells[start:stop]) for r in rows]
+
+
 def heatmap(results: SurveyResults, breakdown: str, *, alt: str = "",
-            prefix: str | None = None) -> str:
-    """Statements x groups of ``breakdown``: % positive, coloured by difference from all."""
-    rows = heatmap_rows(results, breakdown)
+            prefix: str | None = None, columns: tuple[int, int] | None = None) -> str:
+    """Statements x groups of ``breakdown``: % positive, coloured by difference from all.
+
+    ``columns`` = ``(start, stop)`` draws only those groups (one part of a breakdown with
+    too many groups for one legible chart).
+    """
+    rows = _columns(heatmap_rows(results, breakdown), columns)
     groups = [c.group for c in rows[0].cells] if rows else []
     ncol = len(groups) + 1  # "All staff" first
     with matplotlib.rc_context(_RC):
         label_w = 2.6
         cell_w = min(0.6, max(0.36, (7.2 - label_w - 0.2) / max(ncol, 1)))
         font = 7.5 if cell_w >= 0.5 else 6.5
-        header_lines = max([len(textwrap.wrap(g, 11)) for g in groups] + [1])
-        header_h = 0.2 + 0.13 * min(header_lines, 4)
+        head_font, head_width = _header_fit(groups, cell_w)
+        # Names too long for the columns even in small type are set vertically instead.
+        rotated = head_font < 6.5
+        if rotated:
+            head_font = 7.0
+            heads = [_fit_line(g, 1.4 * 72, head_font) for g in ["All staff", *groups]]
+            header_h = 0.25 + max(_text_width(h, head_font) for h in heads) / 72
+        else:
+            heads = ["All staff", *(_wrap_to(g, head_width, head_font, 4) for g in groups)]
+            header_lines = max([len(h.splitlines()) for h in heads] + [1])
+            header_h = 0.2 + 0.13 * header_lines * head_font / 7
         legend_h = 0.55
         cell_h = 0.25
         grid_h = cell_h * max(len(rows), 1)
@@ -420,10 +503,11 @@ def heatmap(results: SurveyResults, breakdown: str, *, alt: str = "",
                         fontweight="bold" if outline else "normal")
             ax.text(-0.12, r + 0.5, _wrap(row.label, 46, 2), ha="right", va="center",
                     fontsize=7, color=TEXT, linespacing=1.0)
-        for c, name in enumerate(["All staff", *groups]):
+        for c, head in enumerate(heads):
             x = c + (0.08 if c else 0.0)
-            ax.text(x + 0.5, -0.15, _wrap(name, 11, 4), ha="center", va="bottom",
-                    fontsize=7, color=TEXT, linespacing=1.0,
+            ax.text(x + 0.5, -0.15, head, ha="center", va="bottom",
+                    fontsize=head_font if c else 7, color=TEXT, linespacing=1.0,
+                    rotation=90 if rotated else 0,
                     fontweight="bold" if c == 0 else "normal")
         ax.axvline(1.04, color=MUTED, linewidth=0.6)
         # Key (positions in inches): colour steps, significance outline, suppressed swatch.
@@ -454,9 +538,10 @@ def heatmap(results: SurveyResults, breakdown: str, *, alt: str = "",
         return _svg(fig, title=alt, prefix=prefix)
 
 
-def heatmap_alt(results: SurveyResults, breakdown: str, label: str) -> str:
+def heatmap_alt(results: SurveyResults, breakdown: str, label: str, *,
+                columns: tuple[int, int] | None = None) -> str:
     """A description of the heatmap for screen readers, naming the significant cells."""
-    rows = heatmap_rows(results, breakdown)
+    rows = _columns(heatmap_rows(results, breakdown), columns)
     groups = [c.group for c in rows[0].cells] if rows else []
     high = [(r, c) for r in rows for c in r.cells if c.significant > 0]
     low = [(r, c) for r in rows for c in r.cells if c.significant < 0]

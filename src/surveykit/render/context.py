@@ -23,11 +23,25 @@ from typing import Any
 import jinja2
 
 from surveykit import __version__
-from surveykit.analysis.results import BreakdownSummary, ItemResult, SurveyResults
+from surveykit.analysis.results import (
+    BreakdownSummary,
+    IndexGroup,
+    IndexResult,
+    ItemResult,
+    SurveyResults,
+)
 from surveykit.analysis.significance import CORRECTION_NAMES
 from surveykit.render import charts
 from surveykit.render import format as fmt
-from surveykit.render.wording import FindingText, finding_text, positive_phrase, positive_verb
+from surveykit.render.wording import (
+    FindingText,
+    finding_text,
+    join_names,
+    letters_text,
+    positive_phrase,
+    positive_verb,
+    test_name,
+)
 
 #: Breakdown tables in the PDF carry at most this many groups side by side; wider ones are
 #: split into several tables, each repeating the statements and the all-staff column.
@@ -35,6 +49,13 @@ PRINT_MAX_GROUPS = 8
 #: Roughly how many characters of column headings fit across an A4 page beside the
 #: statement, all-staff and test columns (at the print table size, 7.5pt).
 PRINT_HEADER_CHARS = 70
+#: A heading word longer than this may break anywhere in print (a column cannot be
+#: narrower than its longest word, and one such word could push a table off the page);
+#: shorter words never break.
+LONG_WORD = 22
+#: A heatmap shows at most this many groups; a breakdown with more (40 sites) gets
+#: several heatmaps, so cells and labels stay legible on screen and on A4.
+HEATMAP_MAX_GROUPS = 12
 
 
 def default_template_dirs() -> list[Path]:
@@ -64,7 +85,8 @@ def make_environment(template_dir: str | Path | None = None) -> jinja2.Environme
         keep_trailing_newline=True,
     )
     env.filters.update(pct=fmt.fmt_pct, num=fmt.fmt_num, n=fmt.fmt_n, p=fmt.fmt_p,
-                       points=fmt.fmt_points)
+                       points=fmt.fmt_points, test_name=test_name, letters=letters_text,
+                       join_names=join_names)
     return env
 
 
@@ -111,15 +133,64 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Heatmap:
+    """One heatmap of a breakdown (a part of it, when the breakdown has many groups)."""
+
+    svg: str
+    alt: str
+
+
+@dataclass(frozen=True)
 class GroupView:
-    """One breakdown's comparison section: heatmap, table blocks and significance counts."""
+    """One breakdown's comparison section: heatmaps, table blocks and significance counts."""
 
     breakdown: BreakdownSummary
     anchor: str
-    heatmap_svg: str
-    alt: str
+    heatmaps: tuple[Heatmap, ...]
     blocks: tuple[tuple[int, int], ...]  # [start, stop) group ranges, one table each
     significant: int
+    letters: tuple[str, ...]  # each group's column letter
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One index by one breakdown's groups (a group's entry None when it is not shown)."""
+
+    index: IndexResult
+    groups: tuple[IndexGroup, ...]
+
+
+@dataclass(frozen=True)
+class IndexView:
+    breakdown: BreakdownSummary | None  # None: all staff only
+    rows: tuple[IndexRow, ...]
+
+
+@dataclass(frozen=True)
+class CrossView:
+    """Respondents by two breakdowns, laid out to fit: the one with more groups down the
+    side, and (in print) column blocks when even the other is too wide for the page."""
+
+    rows: str  # breakdown ids
+    columns: str
+    row_groups: tuple[str, ...]
+    column_groups: tuple[str, ...]
+    cells: tuple[tuple[int | None, ...], ...]
+    row_totals: tuple[int | None, ...]
+    column_totals: tuple[int | None, ...]
+    blocks: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Methods:
+    """What the methods note must say, read from the results (not assumed)."""
+
+    omnibus: tuple[str, ...]  # test names used for statement x breakdown
+    versus_rest: tuple[str, ...]
+    means: tuple[str, ...]
+    multi: tuple[str, ...]
+    weighting: Mapping[str, Any] | None
+    letters: bool
 
 
 @dataclass(frozen=True)
@@ -197,20 +268,66 @@ def _group_views(results: SurveyResults, printed: bool) -> list[GroupView]:
         if not any(b.id in i.by for i in results.items):
             continue
         anchor = f"by-{len(views) + 1}"
-        alt, svg = _cached(results, f"heatmap:{b.id}",
-                           lambda b=b, anchor=anchor: _draw_heatmap(results, b, anchor))
+        maps = _cached(results, f"heatmap:{b.id}",
+                       lambda b=b, anchor=anchor: _draw_heatmaps(results, b, anchor))
         significant = sum(1 for i in results.items for g in i.by[b.id].groups
                           if g.vs_rest is not None and g.vs_rest.p_adjusted < alpha)
-        views.append(GroupView(breakdown=b, anchor=anchor, heatmap_svg=svg, alt=alt,
+        first = next(i for i in results.items if b.id in i.by)
+        views.append(GroupView(breakdown=b, anchor=anchor, heatmaps=maps,
                                blocks=_blocks(len(b.groups), print_max_groups(
                                    [g.group for g in b.groups]) if printed else None),
-                               significant=significant))
+                               significant=significant,
+                               letters=tuple(g.letter for g in first.by[b.id].groups)))
     return views
 
 
-def _draw_heatmap(results: SurveyResults, b: BreakdownSummary, anchor: str) -> tuple[str, str]:
-    alt = charts.heatmap_alt(results, b.id, b.label)
-    return alt, charts.heatmap(results, b.id, alt=alt, prefix=anchor)
+def _draw_heatmaps(results: SurveyResults, b: BreakdownSummary, anchor: str
+                   ) -> tuple[Heatmap, ...]:
+    parts = _blocks(len(b.groups), HEATMAP_MAX_GROUPS)
+    out = []
+    for k, (start, stop) in enumerate(parts, start=1):
+        columns = (start, stop) if len(parts) > 1 else None
+        alt = charts.heatmap_alt(results, b.id, b.label, columns=columns)
+        if columns is not None:
+            alt = f"Part {k} of {len(parts)}. {alt}"
+        prefix = anchor if len(parts) == 1 else f"{anchor}-{k}"
+        out.append(Heatmap(svg=charts.heatmap(results, b.id, alt=alt, prefix=prefix,
+                                              columns=columns), alt=alt))
+    return tuple(out)
+
+
+def long_word(text: str) -> bool:
+    """Whether a heading has a word too long to keep whole in a printed column."""
+    return any(len(w) > LONG_WORD for w in str(text).split())
+
+
+def _index_views(results: SurveyResults) -> list[IndexView]:
+    if not results.indices:
+        return []
+    views = [IndexView(breakdown=None,
+                       rows=tuple(IndexRow(index=x, groups=()) for x in results.indices))]
+    for b in results.breakdowns:
+        rows = tuple(IndexRow(index=x, groups=x.by[b.id]) for x in results.indices
+                     if b.id in x.by)
+        if rows:
+            views.append(IndexView(breakdown=b, rows=rows))
+    return views
+
+
+def _methods(results: SurveyResults) -> Methods:
+    def names(values: Any) -> tuple[str, ...]:
+        return tuple(sorted({v for v in values if v}))
+
+    blocks = [ib for i in results.items for ib in i.by.values()]
+    return Methods(
+        omnibus=names(ib.test.name for ib in blocks if ib.test is not None),
+        versus_rest=names(g.vs_rest.test for ib in blocks for g in ib.groups
+                          if g.vs_rest is not None),
+        means=names(ib.mean_test.name for ib in blocks if ib.mean_test is not None),
+        multi=names(t.name for m in results.multi for ts in m.tests.values() for t in ts),
+        weighting=results.settings.weighting,
+        letters=any(g.letter for ib in blocks for g in ib.groups),
+    )
 
 
 def _fieldwork(results: SurveyResults, population: Population | None) -> list[Fieldwork]:
@@ -229,6 +346,26 @@ def _fieldwork(results: SurveyResults, population: Population | None) -> list[Fi
                 suppressed=g.suppressed, suppression=g.suppression))
         out.append(Fieldwork(breakdown=b, rows=tuple(rows), not_stated=b.not_stated,
                              has_rates=bool(heads)))
+    return out
+
+
+def _cross_views(results: SurveyResults, printed: bool) -> list[CrossView]:
+    out = []
+    for c in results.cross:
+        rows, cols, cells = c.rows, c.columns, c.cells
+        row_groups, col_groups = c.row_groups, c.column_groups
+        row_totals, col_totals = c.row_totals, c.column_totals
+        if len(col_groups) > len(row_groups):  # a long table reads better than a wide one
+            rows, cols = cols, rows
+            row_groups, col_groups = col_groups, row_groups
+            row_totals, col_totals = col_totals, row_totals
+            cells = tuple(zip(*cells)) if cells else ()
+        blocks = _blocks(len(col_groups), print_max_groups(col_groups) if printed else None)
+        out.append(CrossView(rows=rows, columns=cols, row_groups=tuple(row_groups),
+                             column_groups=tuple(col_groups),
+                             cells=tuple(tuple(r) for r in cells),
+                             row_totals=tuple(row_totals), column_totals=tuple(col_totals),
+                             blocks=blocks))
     return out
 
 
@@ -284,6 +421,8 @@ def build_context(results: SurveyResults, *, medium: str = "screen", max_finding
     sections = [("findings", "Headline findings"), ("response", "Who responded")]
     sections += [(t.anchor, t.name) for t in themes]
     sections += [(f"multi-{m.id}", m.label) for m in results.multi]
+    if results.indices:
+        sections.append(("indices", "Indices"))
     sections += [(v.anchor, f"Differences by {v.breakdown.label.lower()}") for v in views]
     sections.append(("methods", "Methods and data"))
     if comments is not None:
@@ -296,7 +435,12 @@ def build_context(results: SurveyResults, *, medium: str = "screen", max_finding
         "sections": sections,
         "themes": themes,
         "group_views": views,
+        "index_views": _index_views(results),
+        "index_labels": {i.id: i.label for i in results.items},
+        "methods": _methods(results),
+        "long_word": long_word,
         "fieldwork": _fieldwork(results, population),
+        "cross_views": _cross_views(results, printed=medium == "print"),
         "population": population,
         "findings": findings[:max_findings],
         "more_findings": max(0, len(findings) - max_findings),

@@ -4,6 +4,15 @@ One row per item x breakdown x group x answer category (the shape of
 :meth:`SurveyResults.to_frame`, with labels and the answer's polarity added), overall
 first as breakdown ``(overall)``. After each group's answer categories comes one row for
 the answers left out of the base ("don't know" and similar: a count, no base, no %).
+Tick-all-that-apply questions follow the scaled items in the same shape: one row per
+question x breakdown x group x option, polarity ``tick-all option``, ``pct`` the % of
+those who answered the question who ticked the option (so they add up to more than 100).
+Indices (0-100 scores) are not categories and live in results.json and tables.xlsx.
+
+* ``base`` is what ``pct`` is a share of: the number who gave a view, or, in a weighted
+  run, the sum of their weights (``count`` is then weighted too). ``unweighted_base`` is
+  always the number of people; ``effective_base`` is Kish's effective sample size in a
+  weighted run and empty otherwise.
 
 * Full precision: numbers are written with Python's shortest round-trip ``repr``; whole
   counts as integers. Nothing is rounded.
@@ -24,11 +33,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from surveykit.analysis.results import OVERALL, Figures, SurveyResults
+from surveykit.analysis.results import OVERALL, Figures, MultiFigures, SurveyResults
+from surveykit.render.format import answer_base
 
 COLUMNS = ("item", "item_label", "theme", "breakdown", "breakdown_label", "group",
            "category", "category_order", "polarity", "count", "base", "pct", "suppressed",
-           "suppression")
+           "suppression", "unweighted_base", "effective_base")
 OVERALL_BREAKDOWN = "(overall)"
 _POLARITY = {1: "positive", 0: "neutral", -1: "negative"}
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
@@ -62,18 +72,58 @@ def tidy_rows(results: SurveyResults) -> Iterator[dict[str, Any]]:
         for bid, blabel, group, fig, hidden, why in cells:
             base = {"item": item.id, "item_label": item.label, "theme": item.theme,
                     "breakdown": bid, "breakdown_label": blabel, "group": group,
-                    "suppressed": hidden or fig is None, "suppression": why}
+                    "suppressed": hidden or fig is None, "suppression": why,
+                    "unweighted_base": None if fig is None else fig.n,
+                    "effective_base": None if fig is None else fig.n_eff}
+            total = None if fig is None else answer_base(fig)
             for k, category in enumerate(item.labels):
                 count = None if fig is None else fig.counts[k]
-                n = None if fig is None else fig.n
                 yield {**base, "category": category, "category_order": k + 1,
                        "polarity": _POLARITY.get(item.polarity[k], "neutral"),
-                       "count": count, "base": n,
-                       "pct": (100 * count / n) if count is not None and n else None}
+                       "count": count, "base": total,
+                       "pct": (100 * count / total) if count is not None and total else None}
             yield {**base, "category": na_label, "category_order": len(item.labels) + 1,
                    "polarity": "not in base",
                    "count": None if fig is None else fig.not_applicable,
-                   "base": None, "pct": None}
+                   "base": None, "pct": None, "unweighted_base": None, "effective_base": None}
+    yield from _multi_rows(results, labels)
+
+
+def _multi_base(fig: MultiFigures, weighted: bool) -> float | None:
+    """Those who answered a tick-all question: people, or the sum of their weights.
+
+    The weighted base is not stored in the results; every option's count / % gives it.
+    """
+    if not weighted:
+        return fig.n
+    for count, pct in zip(fig.counts, fig.pct_respondents):
+        if pct and math.isfinite(pct):
+            return 100 * count / pct
+    return None
+
+
+def _multi_rows(results: SurveyResults, labels: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """Tick-all questions: one row per question x breakdown x group x option."""
+    for m in results.multi:
+        cells: list[tuple[str, str, str, MultiFigures | None, bool, str | None]] = [
+            (OVERALL_BREAKDOWN, OVERALL_BREAKDOWN, OVERALL, m.overall, False, None)]
+        for bid, groups in m.by.items():
+            cells += [(bid, labels.get(bid, bid), g.group,
+                       None if g.suppressed else g.figures, g.suppressed, g.suppression)
+                      for g in groups]
+        for bid, blabel, group, fig, hidden, why in cells:
+            total = None if fig is None else _multi_base(fig, results.settings.weighted)
+            for k, option in enumerate(m.options):
+                yield {"item": m.id, "item_label": m.label, "theme": "",
+                       "breakdown": bid, "breakdown_label": blabel, "group": group,
+                       "category": option, "category_order": k + 1,
+                       "polarity": "tick-all option",
+                       "count": None if fig is None else fig.counts[k],
+                       "base": total,
+                       "pct": None if fig is None else fig.pct_respondents[k],
+                       "suppressed": hidden or fig is None, "suppression": why,
+                       "unweighted_base": None if fig is None else fig.n,
+                       "effective_base": None}
 
 
 def render_csv(results: SurveyResults, path: str | Path | None = None) -> str:
@@ -90,6 +140,7 @@ def render_csv(results: SurveyResults, path: str | Path | None = None) -> str:
             _text(row["category"]), row["category_order"], row["polarity"],
             _number(row["count"]), _number(row["base"]), _number(row["pct"]),
             "true" if row["suppressed"] else "false", _text(row["suppression"] or ""),
+            _number(row["unweighted_base"]), _number(row["effective_base"]),
         ])
     text = buf.getvalue()
     if path is not None:

@@ -63,3 +63,14 @@ def round_half_up(x: float, decimals: int = 0) -> float:
     factor = 10.0 ** decimals
     scaled = abs(x) * factor
     return math.copysign(math.floor(scaled + 0.5 + 1e-9), x) / factor
+
+
+def answer_base(figures) -> float:
+    """What an answer's share is a share of: the (weighted) total of the answers in the base.
+
+    Unweighted this is ``n``; weighted, ``counts`` are sums of weights, so shares must be
+    of their total (the weighted base), never of the unweighted ``n``.
+    """
+    if figures.weighted_n is not None:
+        return float(figures.weighted_n)
+    return float(figures.n)

@@ -12,6 +12,36 @@ from surveykit.analysis.results import Finding, ItemResult
 from surveykit.render.format import fmt_n, fmt_pct, fmt_points
 
 
+#: How the methods note and table keys name each test the analysis can report.
+TEST_NAMES = {
+    "chi-square": "Pearson's chi-square test",
+    "fisher": "Fisher's exact test (used where expected counts are small)",
+    "rao-scott": "Rao-Scott's design-based F test (weighted chi-square)",
+    "two-proportion z": "two-proportion z-test",
+    "design-based z": "design-based z-test on the weighted percentages",
+    "kruskal-wallis": "Kruskal-Wallis test",
+    "wald F (weighted means)": "design-based Wald F test of the weighted means",
+}
+
+
+def test_name(name: str) -> str:
+    """A test's name for readers: ``"fisher"`` -> ``"Fisher's exact test (...)"``."""
+    return TEST_NAMES.get(name, name)
+
+
+def join_names(names: list[str] | tuple[str, ...]) -> str:
+    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def letters_text(letters: tuple[str, ...] | list[str]) -> str:
+    """Column letters as printed in a cell: ``"ABd"``, spaced when any has two characters."""
+    return ("" if all(len(x) == 1 for x in letters) else " ").join(letters)
+
+
 def _agree_scale(item: ItemResult | None) -> bool:
     return item is not None and any("agree" in lab.lower() for lab in item.labels)
 

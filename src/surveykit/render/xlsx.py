@@ -45,7 +45,7 @@ from surveykit import __version__
 from surveykit.analysis.results import GroupResult, ItemResult, SurveyResults
 from surveykit.analysis.significance import CORRECTION_NAMES
 from surveykit.render.context import fixed_timestamp
-from surveykit.render.format import SUPPRESSED
+from surveykit.render.format import SUPPRESSED, answer_base
 
 DEFAULT_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
 PCT = "0%"
@@ -55,6 +55,12 @@ MEAN = "0.00"
 P_VALUE = "0.0000"
 POINTS = '+0.0;-0.0;0.0'
 STAT = "0.00"
+#: The columns at the right of a breakdown sheet: the omnibus test of each statement by
+#: the breakdown (chi-square; Fisher's exact test for sparse tables; Rao-Scott when
+#: weighted), then the test of its mean scores (Kruskal-Wallis; Wald F when weighted).
+TEST_COLUMNS = ("Test", "Statistic", "df", "Denominator df", "p", "Adjusted p",
+                "Cramér's V", "Smallest expected count", "Means test", "Means: statistic",
+                "Means: p", "Means: adjusted p")
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 
 _BOLD = Font(bold=True)
@@ -164,12 +170,17 @@ def _block(ws: Worksheet, row: int, item: ItemResult, cells: Sequence[GroupResul
 
     figures = [item.overall if g is None else (None if g.suppressed else g.figures)
                for g in cells]
-    measures: list[tuple[str, str, Any, str]] = [("Base (n)", "", lambda f: f.n, count_fmt)]
+    measures: list[tuple[str, str, Any, str]] = [("Base (n)", "", lambda f: f.n, COUNT)]
+    if results.settings.weighted:
+        measures.append(("Weighted base", "", lambda f: f.weighted_n, COUNT_WEIGHTED))
+        measures.append(("Effective base (Kish)", "", lambda f: f.n_eff, COUNT_WEIGHTED))
     for k, answer in enumerate(item.labels):
         measures.append(("Count", answer, lambda f, k=k: f.counts[k], count_fmt))
     for k, answer in enumerate(item.labels):
+        # A share of the (weighted) base: weighted counts over the unweighted n would be wrong.
         measures.append(("Column %", answer,
-                         lambda f, k=k: (f.counts[k] / f.n) if f.n else None, PCT))
+                         lambda f, k=k: (f.counts[k] / answer_base(f)) if answer_base(f)
+                         else None, PCT))
     na = " / ".join(item.not_applicable_labels) or "Not applicable"
     measures.append(("Count, not in base", na, lambda f: f.not_applicable, count_fmt))
     measures.append(("% positive", "", lambda f: f.pct_positive / 100, PCT))
@@ -212,21 +223,47 @@ def _block(ws: Worksheet, row: int, item: ItemResult, cells: Sequence[GroupResul
                 put_text(ws, row, col, "▲ higher" if g.vs_rest.difference > 0 else "▼ lower"
                          ).alignment = _RIGHT
         row += 1
-        label(row, "Column letters (reserved)")
+        label(row, "Higher than (column letters)")
+        for j, g in enumerate(cells):
+            col = _FIRST + j
+            if g is None:
+                continue
+            if g.suppressed:
+                put_suppressed(ws, row, col)
+            elif g.higher_than:
+                put_text(ws, row, col, " ".join(g.higher_than)).alignment = _RIGHT
         row += 1
-        test = item.by[breakdown].test if breakdown in item.by else None
+        ib = item.by.get(breakdown)
+        test = ib.test if ib is not None else None
         if test is not None:
+            put_text(ws, first, test_col, test.name)
             for k, (value, fmt) in enumerate(((test.statistic, STAT), (test.df, "0"),
+                                              (test.ddf, "0.0"),
                                               (test.p_value, P_VALUE),
                                               (test.p_adjusted, P_VALUE),
                                               (test.effect_size, "0.000"),
-                                              (test.min_expected, "0.0"))):
+                                              (test.min_expected, "0.0")), start=1):
                 put_number(ws, first, test_col + k, value, fmt)
-    for col in range(1, test_col + (6 if with_tests else 0)):
+        mean = ib.mean_test if ib is not None else None
+        if mean is not None:
+            put_text(ws, first, test_col + 8, mean.name)
+            for k, (value, fmt) in enumerate(((mean.statistic, STAT),
+                                              (mean.p_value, P_VALUE),
+                                              (mean.p_adjusted, P_VALUE)), start=9):
+                put_number(ws, first, test_col + k, value, fmt)
+    for col in range(1, test_col + (len(TEST_COLUMNS) if with_tests else 0)):
         ws.cell(row=first, column=col).border = _TOP
     for col in (1, 2):
         ws.cell(row=first, column=col).font = _BOLD
     return row
+
+
+def _letters(results: SurveyResults, bid: str) -> list[str]:
+    """Each group's column letter (from the first statement by ``bid``)."""
+    for item in results.items:
+        if bid in item.by:
+            return [g.letter for g in item.by[bid].groups]
+    return []
 
 
 def _overall_sheet(ws: Worksheet, results: SurveyResults) -> None:
@@ -249,10 +286,16 @@ def _breakdown_sheet(ws: Worksheet, results: SurveyResults, bid: str, label: str
         f"{results.settings.min_group} responses, or hidden so a small group cannot be worked "
         f"out by subtraction). ▲/▼ = significantly higher/lower than the rest of the staff "
         f"({CORRECTION_NAMES.get(results.settings.correction, results.settings.correction)}"
-        f"-adjusted p < {results.settings.alpha}). Chi-square test of the statement by "
-        f"{label.lower()} at the right of each block's first row.",
-        ["All staff", *groups],
-        ["Chi-square", "df", "p", "Adjusted p", "Cramér's V", "Smallest expected count"])
+        f"-adjusted p < {results.settings.alpha}). Letters: the groups this one is "
+        f"significantly higher than (see Index). The test of the statement by "
+        f"{label.lower()} and the test of its mean scores are at the right of each "
+        f"block's first row.",
+        ["All staff", *groups], TEST_COLUMNS)
+    # Column letters above the group names (kept in view by the frozen panes).
+    put_text(ws, 3, 4, "Column letter", font=_MUTED).alignment = _RIGHT
+    letters = _letters(results, bid)
+    for j, letter in enumerate(letters, start=1):
+        put_text(ws, 3, _FIRST + j, letter, font=_BOLD).alignment = _RIGHT
     # Respondents per group, above the blocks.
     put_text(ws, row, 3, "Respondents", font=_BOLD)
     put_number(ws, row, _FIRST, results.respondents, COUNT)
@@ -270,7 +313,8 @@ def _breakdown_sheet(ws: Worksheet, results: SurveyResults, bid: str, label: str
                      breakdown=bid)
     _widths(ws, {1: 16, 2: 48, 3: 30, 4: 26,
                  **{_FIRST + j: 13 for j in range(len(groups) + 1)},
-                 **{test_col + k: 12 for k in range(6)}})
+                 **{test_col + k: 12 for k in range(len(TEST_COLUMNS))},
+                 test_col: 14, test_col + 8: 22})
 
 
 def _multi_sheet(ws: Worksheet, results: SurveyResults) -> None:
@@ -290,7 +334,10 @@ def _multi_sheet(ws: Worksheet, results: SurveyResults) -> None:
         row += 1
         put_text(ws, row, 1, "Option", font=_BOLD).fill = _HEAD_FILL
         put_text(ws, row, 2, "Measure", font=_BOLD).fill = _HEAD_FILL
-        for j, (name, _) in enumerate(columns, start=3):
+        tested = [bid for bid in bids if m.tests.get(bid)]
+        heads = [name for name, _ in columns] + [
+            f"Differs by {labels[bid].lower()}? adjusted p" for bid in tested]
+        for j, name in enumerate(heads, start=3):
             cell = put_text(ws, row, j, name, font=_BOLD)
             cell.fill = _HEAD_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="right")
@@ -319,9 +366,86 @@ def _multi_sheet(ws: Worksheet, results: SurveyResults) -> None:
                         put_suppressed(ws, row, j)
                     else:
                         put_number(ws, row, j, get(f), fmt)
+                if measure != "Count":  # the option's test by each breakdown
+                    for t, bid in enumerate(tested, start=3 + len(columns)):
+                        test = next((x for x in m.tests[bid] if x.option == option), None)
+                        if test is not None:
+                            put_number(ws, row, t, test.p_adjusted, P_VALUE)
                 row += 1
+        if tested:
+            names = sorted({x.name for bid in tested for x in m.tests[bid]})
+            put_text(ws, row, 1, f"Each option tested by group (ticked or not): "
+                     f"{', '.join(names)}; p adjusted across the options of the question "
+                     f"({CORRECTION_NAMES.get(results.settings.correction, results.settings.correction)}).",
+                     font=_MUTED)
+            row += 1
         row += 1
     _widths(ws, {1: 30, 2: 18, **{3 + j: 14 for j in range(40)}})
+
+
+def _indices_sheet(ws: Worksheet, results: SurveyResults) -> None:
+    """Composite indices (0-100): overall and by group, then their reliability."""
+    labels = {b.id: b.label for b in results.breakdowns}
+    put_text(ws, 1, 1, "Indices", font=_TITLE)
+    put_text(ws, 2, 1, "Composite scores from 0 (every answer most negative) to 100 (most "
+             "positive), with standard errors, for respondents who answered enough of the "
+             f"index's statements. {SUPPRESSED} = not shown.", font=_MUTED)
+    row = 4
+    for x in results.indices:
+        columns: list[tuple[str, Any]] = [("All staff", None)]
+        for bid, groups in x.by.items():
+            columns += [(f"{labels.get(bid, bid)}: {g.group}", g) for g in groups]
+        put_text(ws, row, 1, x.label, font=_BOLD)
+        put_text(ws, row, 2, f"id {x.id}; statements: {', '.join(x.items)}", font=_MUTED)
+        row += 1
+        put_text(ws, row, 1, "Measure", font=_BOLD).fill = _HEAD_FILL
+        for j, (name, _) in enumerate(columns, start=2):
+            cell = put_text(ws, row, j, name, font=_BOLD)
+            cell.fill = _HEAD_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="right")
+        row += 1
+        for measure, overall, get, fmt in (
+                ("Score (0-100)", x.score, lambda g: g.mean, MEAN),
+                ("Standard error", x.se, lambda g: g.se, "0.000"),
+                ("Base (n)", x.n, lambda g: g.n, COUNT)):
+            put_text(ws, row, 1, measure)
+            put_number(ws, row, 2, overall, fmt)
+            for j, (_, g) in enumerate(columns[1:], start=3):
+                if g.suppressed:
+                    put_suppressed(ws, row, j)
+                else:
+                    put_number(ws, row, j, get(g), fmt)
+            row += 1
+        put_text(ws, row, 1, "Cronbach's alpha")
+        put_number(ws, row, 2, x.alpha, "0.000")
+        put_text(ws, row, 3, f"n = {x.alpha_n:,} who answered every statement", font=_MUTED)
+        row += 1
+        put_text(ws, row, 1, "Statement", font=_BOLD).fill = _HEAD_FILL
+        put_text(ws, row, 2, "Alpha if deleted", font=_BOLD).fill = _HEAD_FILL
+        put_text(ws, row, 3, "Item-rest correlation", font=_BOLD).fill = _HEAD_FILL
+        row += 1
+        for item_id, a, r in zip(x.items, x.alpha_if_deleted, x.item_rest):
+            put_text(ws, row, 1, item_id)
+            put_number(ws, row, 2, a, "0.000")
+            put_number(ws, row, 3, r, "0.000")
+            row += 1
+        row += 1
+    _widths(ws, {1: 26, **{2 + j: 14 for j in range(60)}})
+
+
+def _weighting_facts(weighting: dict[str, Any] | None) -> list[tuple[str, Any]]:
+    """What the weights cost in precision, from the weighting report, when there is one."""
+    if not weighting:
+        return []
+    out: list[tuple[str, Any]] = []
+    for key, name in (("sum_weights", "Sum of weights"),
+                      ("n_eff", "Effective sample size (Kish)"),
+                      ("design_effect", "Design effect from weighting"),
+                      ("min_weight", "Smallest weight"), ("max_weight", "Largest weight")):
+        value = weighting.get(key)
+        if isinstance(value, (int, float)) and math.isfinite(value):
+            out.append((name, float(value)))
+    return out
 
 
 def _index_sheet(ws: Worksheet, results: SurveyResults, sheets: Sequence[tuple[str, str]]
@@ -335,6 +459,8 @@ def _index_sheet(ws: Worksheet, results: SurveyResults, sheets: Sequence[tuple[s
         ("Respondents", results.respondents),
         ("Statements", len(results.items)),
         ("Weighted", "yes" if s.weighted else "no"),
+        *_weighting_facts(s.weighting),
+        ("Population (finite population correction)", s.population or "not used"),
         ("Smallest group shown", s.min_group),
         ("Multiple-comparison correction", CORRECTION_NAMES.get(s.correction, s.correction)),
         ("Significance level", s.alpha),
@@ -344,7 +470,7 @@ def _index_sheet(ws: Worksheet, results: SurveyResults, sheets: Sequence[tuple[s
     for name, value in facts:
         put_text(ws, row, 1, name, font=_BOLD)
         if isinstance(value, (int, float)):
-            put_number(ws, row, 2, value, "0.###" if isinstance(value, float) else COUNT)
+            put_number(ws, row, 2, value, "General" if isinstance(value, float) else COUNT)
             ws.cell(row=row, column=2).alignment = Alignment(horizontal="left")
         else:
             put_text(ws, row, 2, value)
@@ -372,8 +498,20 @@ def _index_sheet(ws: Worksheet, results: SurveyResults, sheets: Sequence[tuple[s
                        "significance level).")),
             ("Column %", ("Share of the base: those who gave a view; 'don't know' and "
                           "similar answers are counted separately and left out of the base.")),
-            ("Column letters", ("Reserved: pairwise comparisons between groups will be "
-                                "marked here in a later version."))):
+            ("Column letters", (
+                "Each group of a breakdown has a letter (row 3 of its sheet). 'Higher than' "
+                "lists the groups this one is significantly higher than on % positive "
+                f"(pairwise {'design-based ' if s.weighted else ''}z-test, "
+                f"{CORRECTION_NAMES.get(s.correction, s.correction)}-adjusted within each "
+                f"{'statement' if s.letters_family == 'item' else 'breakdown'}): uppercase "
+                f"when adjusted p < {s.letters_strict}, lowercase when < {s.letters_loose}.")),
+            ("Weighted base", ("Weighted runs only: the sum of the weights of those in the "
+                               "base; counts and column % are weighted, 'Base (n)' is the "
+                               "number of people and the effective base is Kish's n_eff.")),
+            ("Test", ("The test of each statement by the breakdown: chi-square (Fisher's "
+                      "exact test where expected counts are small; Rao-Scott's design-based "
+                      "F when weighted), and of its mean scores: Kruskal-Wallis (Wald F "
+                      "when weighted)."))):
         put_text(ws, row, 1, mark, font=_BOLD)
         put_text(ws, row, 2, meaning).alignment = _WRAP
         row += 1
@@ -404,6 +542,11 @@ def build_workbook(results: SurveyResults) -> Workbook:
         ws = wb.create_sheet(sheet_title("Tick all", taken))
         _multi_sheet(ws, results)
         sheets.append((ws.title, "Tick-all-that-apply questions, overall and by group"))
+    if results.indices:
+        ws = wb.create_sheet(sheet_title("Indices", taken))
+        _indices_sheet(ws, results)
+        sheets.append((ws.title, "Composite indices (0-100) overall and by group, "
+                                 "with reliability"))
     _index_sheet(index, results, sheets)
     stamp = (fixed_timestamp() or DEFAULT_DATE).astimezone(timezone.utc).replace(tzinfo=None)
     wb.properties.created = stamp
