@@ -69,25 +69,38 @@ def _resolve_by(survey: Survey, by: Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _figures(f: dict[str, Any], net: Any, i: int, g: int, k: int, counts: np.ndarray,
-             weighted: bool) -> Figures:
+_FIGURE_KEYS = ("n", "na", "positive", "neutral", "negative", "mean", "ci_low", "ci_high", "w",
+                "n_eff")
+
+
+def _as_lists(f: dict[str, Any], net: Any, counts: np.ndarray) -> dict[str, Any]:
+    """The arrays one breakdown's figures come from, as nested Python lists: building the
+    thousands of Figures records (items x groups) then indexes lists instead of creating a
+    numpy scalar per number, which was most of analyse()'s fixed cost."""
+    out = {k: f[k].tolist() for k in _FIGURE_KEYS}
+    out["counts"] = counts.tolist()
+    out["nets"] = net.pct.tolist()
+    out["net_names"] = net.names
+    return out
+
+
+def _figures(lists: dict[str, Any], i: int, g: int, k: int, weighted: bool) -> Figures:
+    x = lists
     return Figures(
-        n=int(f["n"][i, g]), counts=tuple(float(c) for c in counts[i, g, :k]),
-        not_applicable=float(f["na"][i, g]), pct_positive=float(f["positive"][i, g]),
-        pct_neutral=float(f["neutral"][i, g]), pct_negative=float(f["negative"][i, g]),
-        mean=float(f["mean"][i, g]), ci_low=float(f["ci_low"][i, g]),
-        ci_high=float(f["ci_high"][i, g]),
-        weighted_n=float(f["w"][i, g]) if weighted else None,
-        n_eff=float(f["n_eff"][i, g]) if weighted else None,
-        nets=tuple((name, float(net.pct[j, i, g])) for j, name in enumerate(net.names)),
+        n=int(x["n"][i][g]), counts=tuple(x["counts"][i][g][:k]),
+        not_applicable=x["na"][i][g], pct_positive=x["positive"][i][g],
+        pct_neutral=x["neutral"][i][g], pct_negative=x["negative"][i][g],
+        mean=x["mean"][i][g], ci_low=x["ci_low"][i][g], ci_high=x["ci_high"][i][g],
+        weighted_n=x["w"][i][g] if weighted else None,
+        n_eff=x["n_eff"][i][g] if weighted else None,
+        nets=tuple((name, x["nets"][j][i][g]) for j, name in enumerate(x["net_names"])),
     )
 
 
-def _higher_than(lett: Any, i: int, g: int) -> tuple[str, ...]:
-    """Labels of the groups ``g`` beats on item ``i``: uppercase strict, lowercase loose."""
-    level = lett.level[i, g]
-    return tuple(lab if level[h] == 2 else lab.lower()
-                 for h, lab in enumerate(lett.labels) if level[h] > 0)
+def _higher_than(labels: tuple[str, ...], level: list[int]) -> tuple[str, ...]:
+    """Labels of the groups a group beats (its row of ``ColumnLetters.level`` for one
+    item): uppercase at the strict level, lowercase at the loose one."""
+    return tuple(lab if lv == 2 else lab.lower() for lab, lv in zip(labels, level) if lv > 0)
 
 
 def _test(t: dict[str, Any], i: int) -> TestResult:
@@ -205,17 +218,20 @@ def analyse(
         vs = itemstats.versus_rest(f, design, G)
         lett = itemstats.letters(f, design, G)
         means = itemstats.mean_test(s, masks, design, f, G)
+        fl = _as_lists(f, net, s.w)
+        levels = lett.level.tolist()
+        vl = {k: vs[k].tolist() for k in ("rest_n", "rest_pct", "difference", "p_value",
+                                           "p_adjusted")}
         for i in range(len(cb.items)):
             groups = tuple(
                 GroupResult(
                     group=labels[g],
-                    figures=_figures(f, net, i, g, ks[i], s.w, weighted),
+                    figures=_figures(fl, i, g, ks[i], weighted),
                     vs_rest=Comparison(
-                        rest_n=int(vs["rest_n"][i, g]), rest_pct_positive=float(vs["rest_pct"][i, g]),
-                        difference=float(vs["difference"][i, g]),
-                        p_value=float(vs["p_value"][i, g]),
-                        p_adjusted=float(vs["p_adjusted"][i, g]), test=vs["test"]),
-                    letter=lett.labels[g], higher_than=_higher_than(lett, i, g),
+                        rest_n=int(vl["rest_n"][i][g]), rest_pct_positive=vl["rest_pct"][i][g],
+                        difference=vl["difference"][i][g], p_value=vl["p_value"][i][g],
+                        p_adjusted=vl["p_adjusted"][i][g], test=vs["test"]),
+                    letter=lett.labels[g], higher_than=_higher_than(lett.labels, levels[i][g]),
                 )
                 for g in range(G)
             )
@@ -227,13 +243,14 @@ def analyse(
             groups=tuple(GroupCount(group=lab, n=int(c)) for lab, c in zip(labels, counts)),
             not_stated=int(counts[G]),
         ))
+    fo_lists = _as_lists(fo, net_o, overall.w)
     items = tuple(
         ItemResult(
             id=item.id, label=item.label, theme=item.theme or "Items",
             labels=item.effective_scale.labels,
             not_applicable_labels=item.effective_scale.not_applicable,
             polarity=item.effective_scale.polarity(), reverse=item.reverse,
-            overall=_figures(fo, net_o, i, 0, ks[i], overall.w, weighted), by=item_by[i],
+            overall=_figures(fo_lists, i, 0, ks[i], weighted), by=item_by[i],
         )
         for i, item in enumerate(cb.items)
     )
