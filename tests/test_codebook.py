@@ -41,6 +41,20 @@ def test_round_trip_through_yaml(tmp_path):
     ("scales:\n  s: {labels: [a, b], positive: [c]}\nitems:\n  - {id: a, scale: s}",
      "positive label 'c' is not one of its labels"),
     ("colour: red\nitems:\n  - {id: a, scale: agree5}", "unknown codebook key"),
+    ("items:\n  - {id: a, scale: agree5, revers: true}",
+     "item 'a': unknown key(s) revers (known: column, id, label, reverse, scale, theme)"),
+    ("items:\n  - {id: a, scale: agree5}\nbreakdowns:\n  - {id: team, grups: [A, B]}",
+     "breakdown 'team': unknown key(s) grups"),
+    ("scales:\n  s: {preset: agree5, labels: [a, b]}\nitems:\n  - {id: a, scale: s}",
+     "scale 's': unknown key(s) labels (known: not_applicable, preset)"),
+    ("scales:\n  s: {labels: [a, b], postive: [b]}\nitems:\n  - {id: a, scale: s}",
+     "scale 's': unknown key(s) postive"),
+    ("items:\n  - {id: a, scale: agree5}\nmulti:\n  - {id: m, options: [x], column: M, "
+     "sep: ';'}", "multi question 'm': unknown key(s) sep"),
+    ("items:\n  - {id: a, scale: agree5}\ntext:\n  - {id: c, colum: C}",
+     "text question 'c': unknown key(s) colum"),
+    ("items:\n  - {id: a, scale: agree5}\nbreakdowns:\n  - {id: team, other: Other}",
+     "breakdown 'team': 'other' needs 'groups'"),
 ])
 def test_bad_codebooks_give_one_line_errors(tmp_path, text, needle):
     path = tmp_path / "cb.yaml"
@@ -112,3 +126,31 @@ def test_inference_on_text_and_numeric_layouts():
 def test_inference_without_items_is_a_clear_error():
     with pytest.raises(CodebookError, match="no survey items recognised"):
         infer_codebook(pd.DataFrame({"name": ["a", "b"], "age": [31, 45]}))
+
+
+def test_breakdown_other_pools_write_ins(tmp_path):
+    path = tmp_path / "cb.yaml"
+    path.write_text("items:\n  - {id: q, column: Q, scale: agree5}\nbreakdowns:\n"
+                    "  - {id: industry, column: Industry, groups: [Health, Law], "
+                    "map: {NHS: Health}, other: Other}\n")
+    cb = load_codebook(path)
+    assert cb.breakdowns[0].other == "Other"
+    frame = pd.DataFrame({
+        "Q": ["Agree"] * 7,
+        "Industry": ["health ", "Law", "Zoo keeping", "NHS", None, "Bakery", "LAW"]})
+    survey = Survey.from_frame(frame, cb)
+    assert survey.groups["industry"] == ("Health", "Law", "Other")
+    assert survey.group_codes["industry"].tolist() == [0, 1, 2, 0, -1, 2, 1]
+    assert survey.warnings == ()  # write-ins pooled by design: no "groups not listed" warning
+    again = load_codebook((tmp_path / "again.yaml", dump_codebook(cb, tmp_path / "again.yaml"))[0])
+    assert again.breakdowns == cb.breakdowns
+
+
+def test_breakdown_other_may_be_a_listed_group():
+    cb = parse_codebook({"items": [{"id": "q", "scale": "agree5"}],
+                         "breakdowns": [{"id": "b", "groups": ["Health", "Other"],
+                                         "other": "other"}]})
+    frame = pd.DataFrame({"q": ["Agree"] * 3, "b": ["Health", "Other", "Circus"]})
+    survey = Survey.from_frame(frame, cb)
+    assert survey.groups["b"] == ("Health", "Other")
+    assert survey.group_codes["b"].tolist() == [0, 1, 1]

@@ -33,7 +33,8 @@ needs_real = pytest.mark.skipif(REAL is None, reason="../shared/data/real is not
 def roundtrip(frame_or_table, cb):
     """The codebook survives YAML and codes the data identically."""
     frame = getattr(frame_or_table, "frame", frame_or_table)
-    again = parse_codebook(yaml.safe_load(dump_codebook(cb)))
+    text = dump_codebook(cb, active_breakdowns=len(cb.breakdowns))  # all, not the best two
+    again = parse_codebook(yaml.safe_load(text))
     a, b = Survey.from_frame(frame, cb), Survey.from_frame(frame, again)
     assert np.array_equal(a.item_codes, b.item_codes)
     assert dict(a.groups) == dict(b.groups)
@@ -182,6 +183,121 @@ def test_breakdowns_org_like_first_and_bands_in_numeric_order():
     cb = infer_codebook(frame)
     assert [b.column for b in cb.breakdowns] == ["Team", "Age"]
     assert cb.breakdowns[1].groups == ("under 18", "18-24", "25-34", "35-44", "65 or over")
+
+
+def test_breakdowns_units_then_who_answered_then_the_rest():
+    n = 40
+    rng = np.random.default_rng(3)
+
+    def pick(*options, answered=1.0):
+        values = rng.choice(options, n).astype(object)
+        values[rng.random(n) > answered] = None
+        return values
+
+    frame = pd.DataFrame({
+        "Which character shot first?": pick("Han", "Greedo", "I don't understand"),
+        "If yes, which site referred you?": pick("North", "South", answered=0.9),
+        "Where was your previous job based?": pick("Industry", "Academia", "Other"),
+        "What is your highest level of education?": pick("School", "Degree", "PhD"),
+        "Gender": pick("Woman", "Man", "Non-binary"),
+        "Which of these apply? (select all that apply)": pick("Parent", "Carer"),
+        "What type of organisation do you work for?": pick("University", "Institute"),
+        "Team": pick("A", "B", "C"),
+        "grade": pick("1", "2", "3"),  # bare codes: a poor default however it is named
+        "Q1": pick("Agree", "Disagree", "Strongly agree", "Neither agree nor disagree"),
+    })
+    cb = infer_codebook(frame)
+    assert [b.column for b in cb.breakdowns] == [
+        "Team",                                          # a unit, by its name
+        "What type of organisation do you work for?",    # a unit, by its wording
+        "What is your highest level of education?",      # who answered, in file order
+        "Gender",
+        "Which character shot first?",                   # anything else
+        # then the poor splits, each four places down from where its name would put it:
+        "If yes, which site referred you?",              # a unit, but a follow-up question
+        "Where was your previous job based?",            # a unit, but a previous job
+        "grade",                                         # a unit, but codes without labels
+        "Which of these apply? (select all that apply)",  # one column of a tick-all question
+    ]
+
+
+def test_a_breakdown_repeating_a_better_one_goes_last():
+    bands = ["1 year or less", "2 - 4 years", "5-7 years"] * 4
+    frame = pd.DataFrame({"Years of experience overall": bands,
+                          "Years of experience in your field": bands[::-1],
+                          "Gender": ["Woman", "Man"] * 6,
+                          "Q1": ["Agree", "Disagree", "Strongly agree"] * 4})
+    cb = infer_codebook(frame)
+    assert [b.column for b in cb.breakdowns] == [
+        "Years of experience overall", "Gender", "Years of experience in your field"]
+
+
+def test_a_list_with_write_ins_is_a_breakdown_with_other():
+    listed = ["Health care"] * 60 + ["Law"] * 50 + ["Computing or Tech"] * 70
+    write_ins = [f"My own words {i}" for i in range(12)]  # 12 of 192: 6%
+    frame = pd.DataFrame({"What industry do you work in?": listed + write_ins,
+                          "Q1": (["Agree", "Disagree", "Strongly agree"] * 64)})
+    cb = infer_codebook(frame)
+    (industry,) = cb.breakdowns
+    assert industry.groups == ("Computing or Tech", "Health care", "Law")
+    assert industry.other == "Other"
+    survey = roundtrip(frame, cb)
+    counts = np.bincount(survey.group_codes[industry.id], minlength=4).tolist()
+    assert dict(zip(survey.groups[industry.id], counts)) == {
+        "Computing or Tech": 70, "Health care": 60, "Law": 50, "Other": 12}
+    # Too many write-ins (over 10% of answers): not a list of groups.
+    frame.loc[:40, "What industry do you work in?"] = [f"Words {i}" for i in range(41)]
+    assert infer_codebook(frame).breakdowns == ()
+
+
+def test_counts_written_as_text_are_not_groups():
+    frame = pd.DataFrame({"How many projects?": [f"{i % 12}.0" for i in range(36)],
+                          "Q1": ["Agree", "Disagree", "Strongly agree"] * 12})
+    cb = infer_codebook(frame)
+    assert cb.breakdowns == () and "How many projects?" in cb.drop
+
+
+def test_unit_words_match_whole_words_only():
+    # "opportunity" holds "unit": the anchored 1-10 answers are still a scale
+    name = "Does your work give you the opportunity to check how well you are doing?"
+    answers = ["1 (None at all)", "2", "3", "5", "7", "10 (All my time)", "8", "4"] * 3
+    cb = infer_codebook(pd.DataFrame({name: answers}))
+    assert [i.scale.name for i in cb.items] == ["numeric1to10"]
+    cb = infer_codebook(pd.DataFrame({"Team": ["1", "2", "3", "4"] * 3,
+                                      "Q1": ["Agree", "Disagree", "Agree"] * 4}))
+    assert [b.column for b in cb.breakdowns] == ["Team"]  # "Team" 1-4: groups, not a scale
+
+
+def test_inference_errors_name_the_file(tmp_path):
+    path = tmp_path / "counts.csv"
+    path.write_text("Strongly disagree,Disagree,Neutral,Agree,Strongly agree,Question\n"
+                    "1,2,17,51,25,Science is interesting\n2,6,19,40,32,I am glad\n")
+    with pytest.raises(CodebookError) as err:
+        infer_codebook(read_table(path))
+    assert err.value.one_line().startswith(f"{path}: this looks like a table of counts")
+    path = tmp_path / "names.csv"
+    path.write_text("name,note\na,long free text here\nb,more text\n")
+    with pytest.raises(CodebookError) as err:
+        infer_codebook(read_table(path))
+    assert err.value.one_line().startswith(f"{path}: no survey items recognised")
+
+
+def test_draft_codebook_keeps_the_best_two_breakdowns_and_comments_out_the_rest():
+    frame = pd.DataFrame({"Team": ["A", "B"] * 6, "Gender": ["Woman", "Man", "Man"] * 4,
+                          "Which film?": ["X", "Y", "Z"] * 4,
+                          "Q1": ["Agree", "Disagree", "Strongly agree"] * 4})
+    cb = infer_codebook(frame)
+    text = dump_codebook(cb)
+    again = parse_codebook(yaml.safe_load(text))
+    assert [b.column for b in again.breakdowns] == ["Team", "Gender"]
+    spare = "\n".join(line[2:] for line in text.splitlines() if line.startswith("# "))
+    assert yaml.safe_load(spare.split("\n", 2)[2]) == [
+        {"id": "which_film", "column": "Which film?", "label": "Which film?"}]
+    # Uncommenting the spare entry gives a codebook with all three.
+    full = parse_codebook(yaml.safe_load(text.replace("# - ", "- ").replace("#   ", "  ")))
+    assert [b.column for b in full.breakdowns] == ["Team", "Gender", "Which film?"]
+    assert describe_codebook(cb)[-1] == ("breakdowns: Team, Gender; other candidates (--by): "
+                                         "Which film?")
 
 
 def test_select_all_yes_no_grid_becomes_multi_response():

@@ -115,6 +115,13 @@ def test_commas_win_over_pipes_inside_answers(tmp_path):
     assert table.frame["Which apply?"].tolist() == ["A|B", "B", "A|C|B", "C"]
 
 
+def test_byte_order_marks_inside_cells_are_removed(tmp_path):
+    # LimeSurvey writes a BOM before some answers: "\ufeff1 (None at all)"
+    text = "id,Q1\n1,\ufeff1 (None at all)\n2,10 (All my time)\n"
+    table = read_table(write_csv(tmp_path / "s.csv", text))
+    assert table.frame["Q1"].tolist() == ["1 (None at all)", "10 (All my time)"]
+
+
 def test_cells_stay_text_as_written(tmp_path):
     table = read_table(write_csv(tmp_path / "s.csv", "id,code\n1,04\n2,1.0\n"))
     assert table.frame["code"].tolist() == ["04", "1.0"]

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from surveykit.errors import CodebookError
-from surveykit.inference import infer_codebook
+from surveykit.inference import DEFAULT_BREAKDOWNS, infer_codebook
 from surveykit.model import (
     Breakdown,
     Codebook,
@@ -74,6 +74,27 @@ def _need(mapping: dict, key: str, where: str, source: str) -> Any:
     return mapping[key]
 
 
+_KEYS = {
+    "scale": {"labels", "positive", "neutral", "negative", "not_applicable", "codes",
+              "not_applicable_codes", "aliases"},
+    "item": {"id", "column", "label", "scale", "theme", "reverse"},
+    "multi question": {"id", "label", "options", "columns", "column", "separator"},
+    "text question": {"id", "column", "label"},
+    "breakdown": {"id", "column", "label", "groups", "map", "other"},
+    "index": {"id", "label", "items", "min_share"},
+}
+
+
+def _check_keys(spec: dict, kind: str, name: str, source: str,
+                allowed: set[str] | None = None) -> None:
+    """A misspelt key ("grups", "revers") is an error, not a silently ignored setting."""
+    unknown = sorted(map(str, set(spec) - (allowed if allowed is not None else _KEYS[kind])))
+    if unknown:
+        known = ", ".join(sorted(allowed if allowed is not None else _KEYS[kind]))
+        raise CodebookError(f"{kind} '{name}': unknown key(s) {', '.join(unknown)} "
+                            f"(known: {known})", path=source)
+
+
 def _strs(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -88,6 +109,7 @@ def _parse_scale(name: str, spec: Any, source: str) -> Scale:
     if not isinstance(spec, dict):
         raise CodebookError(f"scale '{name}' must be a mapping or a preset name", path=source)
     if "preset" in spec:
+        _check_keys(spec, "scale", name, source, {"preset", "not_applicable"})
         base = _PRESETS.get(str(spec["preset"]))
         if base is None:
             raise CodebookError(
@@ -95,6 +117,7 @@ def _parse_scale(name: str, spec: Any, source: str) -> Scale:
                 f"(known: {', '.join(sorted(_PRESETS))})", path=source)
         na = _strs(spec.get("not_applicable", ()))
         return Scale(**{**base.__dict__, "name": name, "not_applicable": na})
+    _check_keys(spec, "scale", name, source)
     labels = _strs(_need(spec, "labels", f"scale '{name}'", source))
     if len(set(labels)) != len(labels):
         raise CodebookError(f"scale '{name}' repeats a label", path=source)
@@ -143,6 +166,7 @@ def parse_codebook(raw: Any, source: str = "<codebook>") -> Codebook:
         if not isinstance(spec, dict):
             raise CodebookError(f"item {n} must be a mapping", path=source)
         item_id = str(_need(spec, "id", f"item {n}", source))
+        _check_keys(spec, "item", item_id, source)
         scale_name = str(_need(spec, "scale", f"item '{item_id}'", source))
         scale = scales.get(scale_name) or _PRESETS.get(scale_name)
         if scale is None:
@@ -154,7 +178,10 @@ def parse_codebook(raw: Any, source: str = "<codebook>") -> Codebook:
         ))
     multi = []
     for spec in raw.get("multi") or []:
+        if not isinstance(spec, dict):
+            raise CodebookError("each multi question must be a mapping", path=source)
         mid = str(_need(spec, "id", "multi question", source))
+        _check_keys(spec, "multi question", mid, source)
         options = spec.get("options")
         columns = spec.get("columns")
         if isinstance(columns, dict):  # {option label: column}
@@ -169,23 +196,41 @@ def parse_codebook(raw: Any, source: str = "<codebook>") -> Codebook:
             column=str(spec["column"]) if "column" in spec else None,
             separator=str(spec.get("separator", ";")),
         ))
-    text = [TextQuestion(id=str(_need(s, "id", "text question", source)),
-                         column=str(s.get("column", s["id"])), label=str(s.get("label", s["id"])))
-            for s in raw.get("text") or []]
+    text = []
+    for spec in raw.get("text") or []:
+        if not isinstance(spec, dict):
+            raise CodebookError("each text question must be a mapping", path=source)
+        tid = str(_need(spec, "id", "text question", source))
+        _check_keys(spec, "text question", tid, source)
+        text.append(TextQuestion(id=tid, column=str(spec.get("column", tid)),
+                                 label=str(spec.get("label", tid))))
     breakdowns = []
     for spec in raw.get("breakdowns") or []:
         if isinstance(spec, str):
             spec = {"id": spec}
+        if not isinstance(spec, dict):
+            raise CodebookError("each breakdown must be a mapping or a column name",
+                                path=source)
         bid = str(_need(spec, "id", "breakdown", source))
+        _check_keys(spec, "breakdown", bid, source)
+        groups = _strs(spec.get("groups"))
+        other = spec.get("other")
+        if other is not None and not groups:
+            raise CodebookError(f"breakdown '{bid}': 'other' needs 'groups' (the answers "
+                                "that are not pooled into it)", path=source)
         breakdowns.append(Breakdown(
             id=bid, column=str(spec.get("column", bid)), label=str(spec.get("label", bid)),
-            groups=_strs(spec.get("groups")),
+            groups=groups,
             mapping=tuple((str(a), str(t)) for a, t in (spec.get("map") or {}).items()),
+            other=str(other) if other is not None else None,
         ))
     item_ids = {i.id for i in items}
     indices = []
     for spec in raw.get("indices") or []:
+        if not isinstance(spec, dict):
+            raise CodebookError("each index must be a mapping", path=source)
         iid = str(_need(spec, "id", "index", source))
+        _check_keys(spec, "index", iid, source)
         members = _strs(_need(spec, "items", f"index '{iid}'", source))
         unknown_items = [m for m in members if m not in item_ids]
         if unknown_items:
@@ -257,7 +302,8 @@ def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
         out["breakdowns"] = [
             {"id": b.id, "column": b.column, "label": b.label,
              **({"groups": list(b.groups)} if b.groups else {}),
-             **({"map": dict(b.mapping)} if b.mapping else {})}
+             **({"map": dict(b.mapping)} if b.mapping else {}),
+             **({"other": b.other} if b.other else {})}
             for b in cb.breakdowns
         ]
     if cb.indices:
@@ -269,9 +315,46 @@ def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
     return out
 
 
-def dump_codebook(cb: Codebook, path: str | Path | None = None) -> str:
-    """Write the codebook as YAML (to ``path`` when given) and return the text."""
-    text = yaml.safe_dump(codebook_to_dict(cb), sort_keys=False, allow_unicode=True, width=100)
+def _yaml(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def dump_codebook(cb: Codebook, path: str | Path | None = None, *,
+                  active_breakdowns: int | None = None) -> str:
+    """Write the codebook as YAML (to ``path`` when given) and return the text.
+
+    Parameters
+    ----------
+    cb
+        The codebook.
+    path
+        Where to write it (UTF-8); None only returns the text.
+    active_breakdowns
+        How many breakdowns to write as active entries; the others follow them as
+        commented-out entries, ready to be uncommented. Default: all of them, except for an
+        inferred codebook (``surveykit init``), which keeps the best
+        :data:`DEFAULT_BREAKDOWNS` active so that ``analyse`` with the draft breaks results
+        down exactly as ``analyse`` without a codebook does.
+    """
+    data = codebook_to_dict(cb)
+    if active_breakdowns is None:
+        active_breakdowns = DEFAULT_BREAKDOWNS if cb.inferred else len(cb.breakdowns)
+    spare = data.get("breakdowns", [])[active_breakdowns:]
+    if not spare:
+        text = _yaml(data)
+    else:
+        keys = list(data)
+        cut = keys.index("breakdowns") + 1
+        head = {k: data[k] for k in keys[:cut]}
+        head["breakdowns"] = head["breakdowns"][:active_breakdowns]
+        tail = {k: data[k] for k in keys[cut:]}
+        if not head["breakdowns"]:
+            head["breakdowns"] = []
+        note = ("# More possible breakdowns found in the data: uncomment one to use it (or\n"
+                "# name its column with --by).\n")
+        commented = "".join(f"# {line}\n" if line else "#\n"
+                            for line in _yaml(spare).splitlines())
+        text = _yaml(head) + note + commented + (_yaml(tail) if tail else "")
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")
     return text

@@ -33,8 +33,10 @@ from surveykit.multiselect import (
     declared_multi,
     joined_options,
     select_all_groups,
+    select_all_text,
     slug,
     split_grid,
+    strip_code,
 )
 from surveykit.ordinal import is_not_applicable, order_groups, order_labels, read_label
 from surveykit.scalebuild import (
@@ -55,11 +57,30 @@ _META_NAMES = re.compile(
     r"finished|collector[ _]?id|user[ _]?language|distribution[ _]?channel|recipient.*|"
     r"external[ _]?(reference|data reference)|custom data.*|score|weight|size)$", re.IGNORECASE)
 # "weight" is never taken as a survey weight unasked: in health surveys it is body weight.
-_ORG_NAMES = re.compile(r"sector|role|department|directorate|division|team|site|service|grade|"
-                        r"band|location|organi[sz]ation|staff[ _]?group|job|profession|region|"
-                        r"area|unit|occupation|industry|employer|contract|position", re.IGNORECASE)
+# Whole words only (letters may not touch them: "opportunity" holds no "unit", "website"
+# no "site"), so camelCase and snake_case names still match ("staff_group", "SiteName").
+_ORG_NAMES = re.compile(r"(?<![a-z])(sector|role|department|directorate|division|team|site|"
+                        r"service|grade|band|location|organi[sz]ation|staff[ _]?group|job|"
+                        r"profession|region|area|unit|occupation|industry|employer|contract|"
+                        r"position)(s|es)?(?![a-z])", re.IGNORECASE)
 _RANKING = re.compile(r"\brank(ing)?\b|\bin order of preference\b", re.IGNORECASE)
+# Who the respondent is, as staff surveys report it after the organisation's own units.
+_DEMOGRAPHIC = re.compile(
+    r"\b(gender|sex|male or female|age|age ?group|how old|ethnic(ity)?|race|disab(led|ility)|"
+    r"education|qualifications?|income|tenure|length of service|years? of service|"
+    r"experience|full[- ]?time|part[- ]?time|religion|sexual orientation|marital|region|"
+    r"country|nationality)\b", re.IGNORECASE)
+# Follow-up questions only some respondents see ("If yes, ...", "Why did you leave ...?").
+_CONDITIONAL = re.compile(r"^\W*(if|why|please (explain|specify)|other)\b", re.IGNORECASE)
+_PAST = re.compile(r"\b(previous|former|past|last)\s+(jobs?|employers?|roles?|positions?|"
+                   r"posts?|organi[sz]ations?)\b", re.IGNORECASE)
+DEFAULT_BREAKDOWNS = 2  # an inferred codebook's breakdowns that analyse uses (the best)
 MAX_GROUPS = 20
+MAX_LISTED = 30  # groups of a list with write-ins pooled as "Other"
+MIN_LISTED_SHARE = 0.9
+MIN_WRITE_IN_BASE = 100  # fewer answers cannot tell listed answers from write-ins
+MIN_WRITE_INS = 5
+MAX_BREAKDOWN_LABEL = 150  # a long scenario question is an answer to analyse, not a group
 
 
 @dataclass
@@ -67,7 +88,8 @@ class _Draft:
     """What inference has decided so far, column by column."""
 
     items: list[tuple[str, Any]] = field(default_factory=list)  # (column, kind/payload)
-    breakdowns: list[tuple[int, Breakdown]] = field(default_factory=list)
+    # (rank, distinct answers, breakdown): see _breakdown_rank and _rank_breakdowns
+    breakdowns: list[tuple[int, frozenset, Breakdown]] = field(default_factory=list)
     multi: list[MultiResponse] = field(default_factory=list)
     text: list[TextQuestion] = field(default_factory=list)
     drop: list[str] = field(default_factory=list)
@@ -127,7 +149,7 @@ def _item_id(column: str, label: str) -> str:
     return slug(label)
 
 
-def _refuse_aggregated(frame: pd.DataFrame) -> None:
+def _refuse_aggregated(frame: pd.DataFrame, source: str | None) -> None:
     """Counts per answer (one column per scale point) are not respondents' answers."""
     named = [c for c in frame.columns if read_label(str(c)) or is_not_applicable(str(c))]
     if len(named) < 3 or len(frame) == 0:
@@ -143,7 +165,7 @@ def _refuse_aggregated(frame: pd.DataFrame) -> None:
         raise CodebookError(
             "this looks like a table of counts already aggregated (one column per answer: "
             f"{', '.join(ordering.labels)}), not one row per respondent; surveykit needs "
-            "each respondent's answers")
+            "each respondent's answers", path=source)
 
 
 def infer_codebook(data: Any, *, title: str = "Staff survey") -> Codebook:
@@ -183,7 +205,8 @@ def infer_codebook(data: Any, *, title: str = "Staff survey") -> Codebook:
     (['q1', 'q2'], ['team'])
     """
     frame, meta = _unpack(data)
-    _refuse_aggregated(frame)
+    source = getattr(meta, "source", None)
+    _refuse_aggregated(frame, source)
     questions = dict(getattr(meta, "question_text", {}) or {})
     draft = _Draft()
     for found in (declared_multi(frame, getattr(meta, "multi_sets", ()) or (), questions,
@@ -230,11 +253,11 @@ def infer_codebook(data: Any, *, title: str = "Staff survey") -> Codebook:
         raise CodebookError("no survey items recognised: no agree/disagree-style text columns, "
                             "no integer 1-k columns, no Yes/No questions and no "
                             f"tick-all-that-apply questions in {len(frame.columns)} column(s) "
-                            f"and {n} response(s); write a codebook (surveykit init drafts one)")
+                            f"and {n} response(s); write a codebook by hand (see "
+                            "docs/codebook.md)", path=source)
     items = _build_items(frame, draft.items, questions)
-    draft.breakdowns.sort(key=lambda sb: sb[0])  # organisation-like names first, then file order
     items, breakdowns, multi, text = _unique_ids(
-        items, [b for _, b in draft.breakdowns], draft.multi, draft.text)
+        items, _rank_breakdowns(draft.breakdowns), draft.multi, draft.text)
     return Codebook(
         items=tuple(items), breakdowns=tuple(breakdowns),
         multi=tuple(multi), text=tuple(text), id_column=draft.id_column,
@@ -243,11 +266,18 @@ def infer_codebook(data: Any, *, title: str = "Staff survey") -> Codebook:
     )
 
 
+def _is_unit_name(name: str) -> bool:
+    """A short column name that says it holds units ("Team", "Grade", "site_code"): numbers
+    in it are group codes, not a scale. A long header that merely mentions a unit ("How
+    satisfied are you with your current position?") is a question."""
+    return len(strip_code(name)) <= 40 and bool(_ORG_NAMES.search(name))
+
+
 def _classify_answers(name: str, label: str, series: pd.Series,
                       tally: pd.Series) -> tuple | None:
     """An item's kind from its answers: ("numeric", lo, hi, aliases, reverse), ("text",
     ordering), ("yesno01",) or None."""
-    if not _ORG_NAMES.search(name):
+    if not _is_unit_name(name):
         rng = _numeric_range(tally.index)
         if rng is not None:
             return ("numeric", rng[0], rng[1], (), False)
@@ -262,7 +292,7 @@ def _classify_answers(name: str, label: str, series: pd.Series,
     if len(counts) > 40:
         return None
     anchored = anchored_numbers(counts)
-    if anchored is not None and not _ORG_NAMES.search(name):
+    if anchored is not None and not _is_unit_name(name):
         return ("numeric", *anchored)
     ordering = order_labels(list(counts), counts)
     if ordering is not None:
@@ -291,16 +321,109 @@ def _other(name: str, label: str, series: pd.Series, tally: pd.Series, draft: _D
     # A breakdown's groups repeat (two or more people each, on average) and hold a fair
     # share of respondents; comments and one-off write-ins do not.
     enough = answered >= min(10, 0.1 * len(series)) or answered == len(series)
+    listed = _listed_with_write_ins(counts) if is_text and not labels else None
+    if listed is not None:
+        other = next((g for g in listed if normalise_label(g) == "other"), "Other")
+        rank = _breakdown_rank(name, label, counts, len(series), labels)
+        draft.breakdowns.append((rank, frozenset(map(normalise_label, listed)), Breakdown(
+            id=slug(name), column=name, label=label,
+            groups=tuple(sorted(listed, key=normalise_label)), other=other)))
+        return
     if 2 <= distinct <= MAX_GROUPS and answered >= 2 * distinct and enough and length < 40:
-        score = 0 if _ORG_NAMES.search(label) else 1
+        if is_text and distinct > 8 and all(_is_number(v) for v in counts):
+            draft.drop.append(name)  # "0.0", "1.0" ... "12.0": a count written as text
+            return
         groups = order_groups(counts, labels)
-        draft.breakdowns.append((score, Breakdown(id=slug(name), column=name, label=label,
-                                                  groups=groups)))
+        rank = _breakdown_rank(name, label, counts, len(series), labels)
+        answers = frozenset(normalise_label(v) for v in counts)
+        draft.breakdowns.append((rank, answers, Breakdown(id=slug(name), column=name,
+                                                          label=label, groups=groups)))
         return
     if is_text and (length >= 15 or distinct > 0.5 * answered):
         draft.text.append(TextQuestion(id=slug(name), column=name, label=label))
     else:
         draft.drop.append(name)
+
+
+def _listed_with_write_ins(counts: Counter) -> tuple[str, ...] | None:
+    """The listed answers of a question with an "Other (please specify)" box, or None.
+
+    Many respondents pick from the list, so each listed answer is given often; write-ins
+    are each given by a handful. A column qualifies when the answers given by at least
+    0.5% of respondents (and five people) are few, short, and cover 90% of the answers:
+    they become groups and the write-ins pool into "Other" (Ask a Manager's industry:
+    26 listed industries and about a thousand write-ins).
+    """
+    merged: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for text, c in counts.most_common():
+        key = normalise_label(text)
+        merged[key] += c
+        spelling.setdefault(key, text)
+    answered = sum(merged.values())
+    if answered < MIN_WRITE_IN_BASE:
+        return None
+    floor = max(5, 0.005 * answered)
+    listed = [k for k, c in merged.items() if c >= floor]
+    if len(merged) - len(listed) < MIN_WRITE_INS:
+        return None  # a small group or two is a group, not a tail of write-ins
+    if not 2 <= len(listed) <= MAX_LISTED or any(len(spelling[k]) > 60 for k in listed):
+        return None
+    if sum(map(_is_number, listed)) >= 0.8 * len(listed):
+        return None  # counts or years written as text (with a stray code): a measurement
+    if sum(merged[k] for k in listed) < MIN_LISTED_SHARE * answered:
+        return None
+    return tuple(spelling[k] for k in listed)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _breakdown_rank(name: str, label: str, counts: Counter, n: int,
+                    labels: dict | None) -> int:
+    """How good a default breakdown a column makes: 0 best.
+
+    Staff-survey papers break results down by the organisation's units first (sector, team,
+    site, role: named so in the column's name, then in its wording), then by who answered
+    (gender, age, tenure ...), then by anything else. A column falls four places when it
+    would make a poor split whatever its name: a follow-up question most respondents never
+    saw, a question about a previous job, a "tick all that apply" question read one column
+    at a time, a long scenario question, a near-constant answer, or bare codes with no
+    labels.
+    """
+    wording = strip_code(label)
+    if _is_unit_name(name):
+        tier = 0
+    elif _ORG_NAMES.search(wording):
+        tier = 1
+    elif _DEMOGRAPHIC.search(wording) or _DEMOGRAPHIC.search(name):
+        tier = 2
+    else:
+        tier = 3
+    answered = sum(counts.values())
+    poor = (_CONDITIONAL.search(wording) or _PAST.search(wording) or select_all_text(wording)
+            or len(wording) > MAX_BREAKDOWN_LABEL or answered < 0.5 * n
+            or max(counts.values()) > 0.95 * answered
+            or not labels and all(re.fullmatch(r"\d+", v) for v in counts))
+    return tier + (4 if poor else 0)
+
+
+def _rank_breakdowns(ranked: list[tuple[int, frozenset, Breakdown]]) -> list[Breakdown]:
+    """Best first (ties in file order); a breakdown with the same answers as a better one
+    (experience "overall" and "in your field", current and previous contract) goes after
+    the others, so the two default breakdowns show different things."""
+    ordered = sorted(enumerate(ranked), key=lambda ir: (ir[1][0], ir[0]))
+    seen: set[frozenset] = set()
+    first, repeats = [], []
+    for _, (_, answers, b) in ordered:
+        (repeats if answers in seen else first).append(b)
+        seen.add(answers)
+    return first + repeats
 
 
 def _build_items(frame: pd.DataFrame, decided: list[tuple[str, Any]],
@@ -400,7 +523,10 @@ def describe_codebook(cb: Codebook) -> list[str]:
         how = f"joined by {m.separator!r}" if m.column else "one column per option"
         lines.append(f"tick-all-that-apply: {m.label} ({len(m.options)} options, {how})")
     if cb.breakdowns:
-        lines.append("breakdowns: " + ", ".join(b.column for b in cb.breakdowns))
+        used, spare = cb.breakdowns[:DEFAULT_BREAKDOWNS], cb.breakdowns[DEFAULT_BREAKDOWNS:]
+        lines.append("breakdowns: " + ", ".join(b.column for b in used)
+                     + (f"; other candidates (--by): {', '.join(b.column for b in spare)}"
+                        if spare else ""))
     if cb.id_column:
         lines.append(f"respondent id: {cb.id_column}")
     if cb.text:

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field, replace
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-"})
+# Zero-width characters and stray byte-order marks: invisible, so never part of an answer.
+_INVISIBLE = str.maketrans({"\ufeff": None, "\u200b": None, "\u200c": None, "\u200d": None,
+                            "\u2060": None})
 
 
 def normalise_label(value: object) -> str:
@@ -26,7 +29,8 @@ def normalise_label(value: object) -> str:
     >>> normalise_label("  Don’t   KNOW ")
     "don't know"
     """
-    text = unicodedata.normalize("NFKC", str(value)).translate(_APOSTROPHES).translate(_DASHES)
+    text = unicodedata.normalize("NFKC", str(value).translate(_INVISIBLE))
+    text = text.translate(_APOSTROPHES).translate(_DASHES)
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
@@ -189,7 +193,9 @@ class Breakdown:
     """A column that splits respondents into groups (sector, role, site ...).
 
     ``groups`` fixes the reporting order. Answers are matched ignoring case and spacing, and
-    ``mapping`` merges other spellings into a group (``{"NHS": "Health"}``).
+    ``mapping`` merges other spellings into a group (``{"NHS": "Health"}``). With ``other``
+    set, every answer that is neither a group nor mapped joins that one group (the write-ins
+    of a list with an "Other (please specify)" box), instead of becoming a group of its own.
     """
 
     id: str
@@ -197,6 +203,7 @@ class Breakdown:
     label: str
     groups: tuple[str, ...] = ()
     mapping: tuple[tuple[str, str], ...] = ()
+    other: str | None = None
 
 
 @dataclass(frozen=True)

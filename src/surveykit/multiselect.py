@@ -173,10 +173,20 @@ def slug(name: str, limit: int = 40) -> str:
 
 
 
+def strip_code(label: str) -> str:
+    """The wording of a question without LimeSurvey's code prefix (``edu1. ``)."""
+    return _CODE_PREFIX.sub("", label)
+
+
+def select_all_text(label: str) -> bool:
+    """Whether a question's wording asks to tick every answer that applies."""
+    return bool(_SELECT_ALL.search(label))
+
+
 def split_grid(label: str) -> tuple[str, str] | None:
     """("Question", "Row") from "Question [Row]" or "Question - Row" (LimeSurvey's code
     prefix ``rse3[SQ001]. `` removed), or None."""
-    text = _CODE_PREFIX.sub("", label)
+    text = strip_code(label)
     m = re.match(r"^(?P<stem>.*\S)\s*\[(?P<row>[^\[\]]+)\]\s*$", text)
     if m is None:
         m = re.match(r"^(?P<stem>.*\S) - (?P<row>.+)$", text)

@@ -174,6 +174,8 @@ def _code_breakdown(values: pd.Series, b: Breakdown) -> tuple[np.ndarray, tuple[
     canonical: dict[str, str] = {normalise_label(g): g for g in b.groups}
     for alias, target in b.mapping:
         canonical[normalise_label(alias)] = target
+    # Write-ins pool into the "other" group (spelled as in groups when it is listed there).
+    other = canonical.get(normalise_label(b.other), b.other) if b.other and b.groups else None
     uniques_codes, uniques = pd.factorize(values, use_na_sentinel=True)
     labels: list[str] = list(b.groups)
     index = {g: i for i, g in enumerate(labels)}
@@ -189,11 +191,12 @@ def _code_breakdown(values: pd.Series, b: Breakdown) -> tuple[np.ndarray, tuple[
             continue
         if isinstance(raw, float) and raw.is_integer():
             key = normalise_label(int(raw))
-        label = canonical.get(key) or seen_spelling.setdefault(key, str(raw).strip())
+        label = canonical.get(key) or other or seen_spelling.setdefault(key, str(raw).strip())
         if label not in index:
             index[label] = len(labels)
             labels.append(label)
-            extra.append(label)
+            if label != other:
+                extra.append(label)
         mapped[u] = index[label]
     if not b.groups:  # no order given: alphabetical, so runs do not depend on row order
         order = sorted(range(len(labels)), key=lambda i: normalise_label(labels[i]))

@@ -97,7 +97,7 @@ def _check_item(values: pd.Series, item: Item, first_row: int) -> tuple[list[Pro
 
 
 def _check_breakdown(values: pd.Series, b: Breakdown, first_row: int) -> list[Problem]:
-    if not b.groups:
+    if not b.groups or b.other:  # no list to check against, or write-ins pooled by design
         return []
     known = {normalise_label(g) for g in b.groups} | {normalise_label(a) for a, _ in b.mapping}
     codes, empty, uniques = _blank(values)

@@ -145,6 +145,10 @@ def read_csv(path: Path, *, source: str | None = None, header_row: int | None = 
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise InputError("the file is empty", path=source)
     text, encoding, note = decode(data, source)
+    if "\ufeff" in text:
+        # A byte-order mark inside the text (LimeSurvey writes one before some answers:
+        # "\ufeff1 (None at all)") is never part of an answer.
+        text = text.replace("\ufeff", "")
     sep = sniff_delimiter(text, path.suffix.lower())
     grid = _grid(text, sep, source)
     return table_from_grid(grid, source=source, fmt="csv", header_row=header_row,
