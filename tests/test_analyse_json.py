@@ -56,6 +56,19 @@ def test_bases_effective_n_and_intervals(raked):
     assert overall["n_eff"] < overall["n"]
     lo, hi = overall["pct_positive_ci"]
     assert lo < overall["pct_positive"] < hi
+    # every percentage has an interval: neutral, negative, each answer, each net
+    labels = list(overall["counts"])
+    for key in ("pct_neutral", "pct_negative"):
+        lo, hi = overall[f"{key}_ci"]
+        assert lo < overall[key] < hi
+    assert list(overall["pct_ci"]) == labels
+    for lab in labels:
+        lo, hi = overall["pct_ci"][lab]
+        assert lo < 100 * overall["counts"][lab] / overall["weighted_n"] < hi
+    assert set(overall["nets_ci"]) == set(overall["nets"])
+    for option in payload["multi"][0]["overall"]["options"]:
+        lo, hi = option["pct_respondents_ci"]
+        assert lo < option["pct_respondents"] < hi
 
 
 def test_tests_letters_and_adjusted_p(raked):

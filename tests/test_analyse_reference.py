@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from stats_helpers import DATA, reference_extra, weighted_data
+from stats_helpers import DATA, reference, reference_extra, weighted_data
 
 from conftest import REFERENCE
 from surveykit import Survey, analyse
@@ -163,3 +163,59 @@ def test_cronbach_alpha_matches_psych():
     assert out.standardized_alpha == pytest.approx(ref["std_alpha"], rel=1e-10)
     assert out.alpha_if_deleted == pytest.approx(ref["alpha_if_deleted"], rel=1e-10)
     assert out.item_rest_cor == pytest.approx(ref["r_drop"], rel=1e-10)
+
+
+@pytest.mark.parametrize("weighted", [True, False])
+def test_every_answer_share_has_its_interval(frame, weighted):
+    """R: ``svyciprop(~I(item == c), subset(subset(des, !is.na(item)), group == g), method =
+    "logit")`` (weighted) and ``prop.test(x, n, correct = FALSE)$conf.int`` (Wilson) for each
+    answer c of each group g; the neutral share is answer 3, nets match the shares they sum."""
+    groups = {g.group: g.figures for g in _by_group(frame, weighted).groups}
+    for ref in RX["category_ci"]["cells"]:
+        fig = groups[ref["group"]]
+        lo, hi = fig.counts_ci[ref["category"] - 1]
+        want = (ref["lower"], ref["upper"]) if weighted else (ref["wilson_lower"],
+                                                              ref["wilson_upper"])
+        # R's logit interval comes from an iteratively fitted svyglm: for the smallest
+        # shares (e.g. 0.24%) it agrees to about 4e-8 only
+        assert (lo, hi) == pytest.approx((100 * want[0], 100 * want[1]), rel=1e-7)
+        if ref["category"] == 3:
+            assert fig.neutral_ci == pytest.approx((lo, hi), rel=1e-12)
+    for fig in groups.values():
+        nets = {name: (lo, hi) for name, lo, hi in fig.nets_ci}
+        assert nets["top2"] == pytest.approx((fig.ci_low, fig.ci_high), rel=1e-12)
+        assert nets["bottom2"] == pytest.approx(fig.negative_ci, rel=1e-12)
+
+
+def test_a_weighted_share_of_zero_gets_a_clopper_pearson_interval(frame):
+    """No one in group D answers 5 (their 5s recoded to 4): the logit interval is undefined
+    (R's svyciprop gives NaN); surveykit gives Korn-Graubard's, which at 0% is
+    Clopper-Pearson at Kish's effective n: [0, qbeta(0.975, 1, n_eff)]."""
+    from scipy import stats
+
+    z = frame.assign(item=np.where((frame["group"] == "D") & (frame["item"] == 5), 4,
+                                   frame["item"]))
+    d = _by_group(z, True).groups[3]
+    assert d.group == "D" and d.figures.counts[4] == 0
+    answered = z[(z["group"] == "D") & z["item"].notna()]
+    n_eff = answered["w"].sum() ** 2 / (answered["w"] ** 2).sum()
+    lo, hi = d.figures.counts_ci[4]
+    assert lo == 0 and hi == pytest.approx(100 * stats.beta.ppf(0.975, 1, n_eff), rel=1e-10)
+
+
+def test_tick_all_option_intervals_match_svyciprop(frame):
+    """A tick-all question whose option "Positive" is ticked exactly when item is 4 or 5:
+    its % of respondents by group, with weights, is ``svyciprop(~I(item %in% 4:5),
+    subset(dsub, group == g), method = "logit")`` (expected.json ``weighted.ciprop``)."""
+    ref = {r["level"]: r for r in reference()["weighted"]["ciprop"]["by_group"]}
+    tick = np.where(frame["item"].isna(), "", np.where(frame["item"] >= 4, "Positive",
+                                                       "Not positive"))
+    raw = dict(CODEBOOK, weight="w", multi=[{"id": "m", "column": "m", "separator": ";",
+                                             "options": ["Positive", "Not positive"]}])
+    results = analyse(Survey.from_frame(frame.assign(m=tick), parse_codebook(raw)))
+    for g in results.multi[0].by["group"]:
+        lo, hi = g.figures.pct_respondents_ci[0]
+        want = ref[g.group]
+        assert g.figures.pct_respondents[0] == pytest.approx(100 * want["estimate"], rel=1e-10)
+        assert (lo, hi) == pytest.approx((100 * want["logit"]["lower"],
+                                          100 * want["logit"]["upper"]), rel=1e-8)

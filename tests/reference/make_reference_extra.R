@@ -232,6 +232,26 @@ out$rake_capped <- list(
                  group2 = num(tapply(weights(cal_b), d$group2, sum)))
 )
 
+## intervals for every answer's share (not only % positive), by group: svyciprop logit on
+## the answered rows (weighted) and prop.test's Wilson interval (unweighted)
+dsub_all <- subset(des, !is.na(item))
+cat_ci <- lapply(c("A", "B", "C", "D"), function(g) {
+  dg <- subset(dsub_all, group == g)
+  lapply(1:5, function(cc) {
+    dg2 <- update(dg, is_c = as.numeric(item == cc))
+    r <- svyciprop(~is_c, dg2, method = "logit")
+    x <- sum(d$item == cc & d$group == g, na.rm = TRUE)
+    nn <- sum(!is.na(d$item) & d$group == g)
+    pt <- prop.test(x, nn, correct = FALSE)
+    list(group = g, category = cc, estimate = num(r), lower = num(attr(r, "ci")[1]),
+         upper = num(attr(r, "ci")[2]), x = x, n = nn,
+         wilson_lower = num(pt$conf.int[1]), wilson_upper = num(pt$conf.int[2]))
+  })
+})
+out$category_ci <- list(
+  call = "svyciprop(~I(item == c), subset(subset(des, !is.na(item)), group == g), method = 'logit'); prop.test(x, n, correct = FALSE)$conf.int",
+  cells = do.call(c, cat_ci))
+
 ## Cronbach's alpha by an independent implementation: psych::alpha (Revelle)
 if (requireNamespace("psych", quietly = TRUE)) {
   pa <- psych::alpha(as.data.frame(read.csv(file.path(data_dir, "alpha_items.csv"))),

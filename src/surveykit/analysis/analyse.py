@@ -70,22 +70,30 @@ def _resolve_by(survey: Survey, by: Sequence[str] | None) -> list[str]:
 
 
 _FIGURE_KEYS = ("n", "na", "positive", "neutral", "negative", "mean", "ci_low", "ci_high", "w",
-                "n_eff")
+                "n_eff", "ci_neutral_low", "ci_neutral_high", "ci_negative_low",
+                "ci_negative_high", "ci_cat_low", "ci_cat_high")
 
 
-def _as_lists(f: dict[str, Any], net: Any, counts: np.ndarray) -> dict[str, Any]:
+def _as_lists(f: dict[str, Any], s: Any, ks: list[int], spec: Any,
+              d: itemstats.Design) -> dict[str, Any]:
     """The arrays one breakdown's figures come from, as nested Python lists: building the
     thousands of Figures records (items x groups) then indexes lists instead of creating a
-    numpy scalar per number, which was most of analyse()'s fixed cost."""
+    numpy scalar per number, which was most of analyse()'s fixed cost. Nets and their
+    intervals are computed here, from the cell sums ``s``."""
     out = {k: f[k].tolist() for k in _FIGURE_KEYS}
-    out["counts"] = counts.tolist()
-    out["nets"] = net.pct.tolist()
+    out["counts"] = s.w.tolist()
+    net = net_figures(s.w, ks, spec)
+    net_n, net_w2 = net_figures(s.n, ks, spec).count, net_figures(s.w2, ks, spec).count
+    lo, hi, _ = itemstats.share_intervals(net_n, net.count, net_w2, f["n"][None],
+                                          f["w"][None], f["w2"][None], d)
+    out["nets"], out["nets_lo"], out["nets_hi"] = net.pct.tolist(), lo.tolist(), hi.tolist()
     out["net_names"] = net.names
     return out
 
 
 def _figures(lists: dict[str, Any], i: int, g: int, k: int, weighted: bool) -> Figures:
     x = lists
+    names = x["net_names"]
     return Figures(
         n=int(x["n"][i][g]), counts=tuple(x["counts"][i][g][:k]),
         not_applicable=x["na"][i][g], pct_positive=x["positive"][i][g],
@@ -93,7 +101,12 @@ def _figures(lists: dict[str, Any], i: int, g: int, k: int, weighted: bool) -> F
         mean=x["mean"][i][g], ci_low=x["ci_low"][i][g], ci_high=x["ci_high"][i][g],
         weighted_n=x["w"][i][g] if weighted else None,
         n_eff=x["n_eff"][i][g] if weighted else None,
-        nets=tuple((name, x["nets"][j][i][g]) for j, name in enumerate(x["net_names"])),
+        nets=tuple((name, x["nets"][j][i][g]) for j, name in enumerate(names)),
+        neutral_ci=(x["ci_neutral_low"][i][g], x["ci_neutral_high"][i][g]),
+        negative_ci=(x["ci_negative_low"][i][g], x["ci_negative_high"][i][g]),
+        counts_ci=tuple(zip(x["ci_cat_low"][i][g][:k], x["ci_cat_high"][i][g][:k])),
+        nets_ci=tuple((name, x["nets_lo"][j][i][g], x["nets_hi"][j][i][g])
+                      for j, name in enumerate(names)),
     )
 
 
@@ -207,18 +220,16 @@ def analyse(
         overall = cell_sums(codes, np.zeros(survey.n, dtype=np.int32), 0, n_cat,
                             survey.weights)
     fo = itemstats.figures(overall, masks, design)
-    net_o = net_figures(overall.w, ks, net_spec)
     item_by: list[dict[str, ItemBreakdown]] = [{} for _ in cb.items]
     summaries = []
     for bid, s, G in zip(by_ids, sums, sizes):
         labels = survey.groups[bid]
         f = itemstats.figures(s, masks, design)
-        net = net_figures(s.w, ks, net_spec)
         omni = itemstats.omnibus(s, masks, design, G)
         vs = itemstats.versus_rest(f, design, G)
         lett = itemstats.letters(f, design, G)
         means = itemstats.mean_test(s, masks, design, f, G)
-        fl = _as_lists(f, net, s.w)
+        fl = _as_lists(f, s, ks, net_spec, design)
         levels = lett.level.tolist()
         vl = {k: vs[k].tolist() for k in ("rest_n", "rest_pct", "difference", "p_value",
                                            "p_adjusted")}
@@ -243,7 +254,7 @@ def analyse(
             groups=tuple(GroupCount(group=lab, n=int(c)) for lab, c in zip(labels, counts)),
             not_stated=int(counts[G]),
         ))
-    fo_lists = _as_lists(fo, net_o, overall.w)
+    fo_lists = _as_lists(fo, overall, ks, net_spec, design)
     items = tuple(
         ItemResult(
             id=item.id, label=item.label, theme=item.theme or "Items",

@@ -67,8 +67,41 @@ def _sum(a: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (a * mask[:, None, :]).sum(axis=2)
 
 
+def share_intervals(x_n: np.ndarray, x_w: np.ndarray, x_w2: np.ndarray, n: np.ndarray,
+                    w: np.ndarray, w2: np.ndarray,
+                    d: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Intervals (in %) for shares ``x / base`` of any shape (arrays broadcast).
+
+    ``x_n``, ``x_w``, ``x_w2``: respondents, sum of weights and of squared weights in the
+    share; ``n``, ``w``, ``w2`` the same for its base. Wilson for unweighted data; for
+    design-based data ``svyciprop``'s logit interval, and where the share is 0% or 100%
+    (logit undefined, NaN in R) the Korn-Graubard interval, which is then Clopper-Pearson at
+    Kish's effective n. Returns ``(lower, upper, se)`` (``se`` NaN when unweighted).
+    """
+    if not d.design_based:
+        lo, hi = wilson_interval(x_n, n, d.confidence)
+        return 100 * lo, 100 * hi, np.full(np.shape(lo), np.nan)
+    x_w, x_w2, n, w, w2 = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64)
+                                                for a in (x_w, x_w2, n, w, w2)))
+    ci = proportion_interval_from_sums(x_w, x_w2, w, w2, n, d.n_total, method="logit",
+                                       conf=d.confidence, population=d.population)
+    lo, hi = ci.lower, ci.upper
+    edge = (n > 0) & ((ci.estimate == 0) | (ci.estimate == 1))
+    if edge.any():
+        kg = proportion_interval_from_sums(x_w[edge], x_w2[edge], w[edge], w2[edge], n[edge],
+                                           d.n_total, method="beta", conf=d.confidence,
+                                           population=d.population)
+        lo, hi = lo.copy(), hi.copy()
+        lo[edge], hi[edge] = kg.lower, kg.upper
+    return 100 * lo, 100 * hi, ci.se
+
+
 def figures(s: CellSums, m: Masks, d: Design) -> dict[str, np.ndarray]:
-    """Bases, percentages, means and % positive intervals for every item and group."""
+    """Bases, percentages, means and intervals for every item and group.
+
+    Intervals: ``ci_low``/``ci_high`` for % positive, ``ci_neutral_*``, ``ci_negative_*``,
+    and ``ci_cat_*`` ``(items, groups + 1, categories + 1)`` for each answer's share.
+    """
     n = _sum(s.n, m.valid)
     w = _sum(s.w, m.valid)
     w_pos, w2_pos, w2 = _sum(s.w, m.positive), _sum(s.w2, m.positive), _sum(s.w2, m.valid)
@@ -81,13 +114,16 @@ def figures(s: CellSums, m: Masks, d: Design) -> dict[str, np.ndarray]:
             "mean": (s.w * m.score[:, None, :]).sum(axis=2) / w,
             "n_eff": w * w / w2,
         }
-    if d.design_based:
-        ci = proportion_interval_from_sums(w_pos, w2_pos, w, w2, n, d.n_total, method="logit",
-                                           conf=d.confidence, population=d.population)
-        out["ci_low"], out["ci_high"], out["se"] = 100 * ci.lower, 100 * ci.upper, ci.se
-    else:
-        lo, hi = wilson_interval(out["n_pos"], n, d.confidence)
-        out["ci_low"], out["ci_high"] = 100 * lo, 100 * hi
+    out["ci_low"], out["ci_high"], out["se"] = share_intervals(
+        out["n_pos"], w_pos, w2_pos, n, w, w2, d)
+    for key, mask in (("neutral", m.neutral), ("negative", m.negative)):
+        lo, hi, _ = share_intervals(_sum(s.n, mask), _sum(s.w, mask), _sum(s.w2, mask), n, w,
+                                    w2, d)
+        none = ~mask.any(axis=1)[:, None]  # e.g. no midpoint on a 4-point scale: no share
+        out[f"ci_{key}_low"], out[f"ci_{key}_high"] = (np.where(none, np.nan, lo),
+                                                       np.where(none, np.nan, hi))
+    out["ci_cat_low"], out["ci_cat_high"], _ = share_intervals(
+        s.n, s.w, s.w2, n[:, :, None], w[:, :, None], w2[:, :, None], d)
     return out
 
 

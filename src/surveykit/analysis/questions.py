@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from surveykit.analysis.indices import composite_index, cronbach_alpha, index_by_group, item_scores
-from surveykit.analysis.itemstats import Design
+from surveykit.analysis.itemstats import Design, share_intervals
 from surveykit.analysis.multitests import multi_tests, tick_sums
 from surveykit.analysis.results import (
     IndexGroup,
@@ -19,7 +19,8 @@ from surveykit.model import Index, MultiResponse
 from surveykit.survey import Survey
 
 
-def _multi_figures(n: float, base_w: float, ticked_w: np.ndarray) -> MultiFigures:
+def _multi_figures(n: float, base_w: float, ticked_w: np.ndarray, lower: np.ndarray,
+                   upper: np.ndarray) -> MultiFigures:
     """% of respondents (who answered) and % of all ticks, per option."""
     total = ticked_w.sum()
     nan = float("nan")
@@ -27,7 +28,15 @@ def _multi_figures(n: float, base_w: float, ticked_w: np.ndarray) -> MultiFigure
         n=int(n), counts=tuple(float(t) for t in ticked_w),
         pct_respondents=tuple(float(100 * t / base_w) if base_w else nan for t in ticked_w),
         pct_responses=tuple(float(100 * t / total) if total else nan for t in ticked_w),
+        pct_respondents_ci=tuple(zip(lower.tolist(), upper.tolist())),
     )
+
+
+def _tick_intervals(s, design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """Intervals for % of respondents ticking each option, ``(groups + 1, options)``."""
+    lo, hi, _ = share_intervals(s.ticked_n, s.ticked_w, s.ticked_w2, s.base_n[:, None],
+                                s.base_w[:, None], s.base_w2[:, None], design)
+    return lo, hi
 
 
 def analyse_multi(survey: Survey, m: MultiResponse, by_ids: list[str],
@@ -42,15 +51,17 @@ def analyse_multi(survey: Survey, m: MultiResponse, by_ids: list[str],
     w = survey.weights
     everyone = np.zeros(survey.n, dtype=np.int32)
     o = tick_sums(ticks, answered, everyone, 1, w)
-    overall = _multi_figures(o.base_n[:1].sum(), o.base_w[:1].sum(), o.ticked_w[0])
+    lo, hi = _tick_intervals(o, design)
+    overall = _multi_figures(o.base_n[0], o.base_w[0], o.ticked_w[0], lo[0], hi[0])
     by, tests = {}, {}
     for bid in by_ids:
         labels = survey.groups[bid]
         group = survey.group_codes[bid]
         s = tick_sums(ticks, answered, group, len(labels), w)
-        by[bid] = tuple(MultiGroup(group=lab, figures=_multi_figures(s.base_n[g], s.base_w[g],
-                                                                      s.ticked_w[g]))
-                        for g, lab in enumerate(labels))
+        lo, hi = _tick_intervals(s, design)
+        by[bid] = tuple(MultiGroup(group=lab, figures=_multi_figures(
+            s.base_n[g], s.base_w[g], s.ticked_w[g], lo[g], hi[g]))
+            for g, lab in enumerate(labels))
         t = multi_tests(ticks, answered, group, len(labels), w, correction=design.correction,
                         population=design.population, sums=s)
         tests[bid] = tuple(

@@ -44,6 +44,12 @@ class Figures:
     weighted_n: float | None = None
     n_eff: float | None = None
     nets: tuple[tuple[str, float], ...] = ()
+    # Intervals (in %) for the other shares: neutral, negative, each answer (in scale
+    # order), each net (name, lower, upper). Same method as ci_low / ci_high.
+    neutral_ci: tuple[float, float] = (float("nan"), float("nan"))
+    negative_ci: tuple[float, float] = (float("nan"), float("nan"))
+    counts_ci: tuple[tuple[float, float], ...] = ()
+    nets_ci: tuple[tuple[str, float, float], ...] = ()
 
     def to_dict(self, labels: tuple[str, ...]) -> dict[str, Any]:
         out = {
@@ -53,14 +59,21 @@ class Figures:
             "pct_negative": _num(self.pct_negative),
             "mean": _num(self.mean),
             "pct_positive_ci": [_num(self.ci_low), _num(self.ci_high)],
+            "pct_neutral_ci": [_num(x) for x in self.neutral_ci],
+            "pct_negative_ci": [_num(x) for x in self.negative_ci],
             "counts": {lab: _num(c) for lab, c in zip(labels, self.counts)},
             "not_applicable": _num(self.not_applicable),
         }
+        if self.counts_ci:
+            out["pct_ci"] = {lab: [_num(lo), _num(hi)]
+                             for lab, (lo, hi) in zip(labels, self.counts_ci)}
         if self.weighted_n is not None:
             out["weighted_n"] = _num(self.weighted_n)
             out["n_eff"] = _num(self.n_eff)
         if self.nets:
             out["nets"] = {name: _num(v) for name, v in self.nets}
+        if self.nets_ci:
+            out["nets_ci"] = {name: [_num(lo), _num(hi)] for name, lo, hi in self.nets_ci}
         return out
 
 
@@ -236,13 +249,16 @@ class MultiFigures:
     counts: tuple[float, ...]
     pct_respondents: tuple[float, ...]
     pct_responses: tuple[float, ...]
+    # interval (in %) for each option's % of respondents, as for scaled items
+    pct_respondents_ci: tuple[tuple[float, float], ...] = ()
 
     def to_dict(self, options: tuple[str, ...]) -> dict[str, Any]:
+        ci = self.pct_respondents_ci or ((float("nan"), float("nan")),) * len(options)
         return {"n": int(self.n), "options": [
             {"option": o, "count": _num(c), "pct_respondents": _num(pr),
-             "pct_responses": _num(ps)}
-            for o, c, pr, ps in zip(options, self.counts, self.pct_respondents,
-                                    self.pct_responses)]}
+             "pct_respondents_ci": [_num(lo), _num(hi)], "pct_responses": _num(ps)}
+            for o, c, pr, ps, (lo, hi) in zip(options, self.counts, self.pct_respondents,
+                                              self.pct_responses, ci)]}
 
 
 @dataclass(frozen=True)
