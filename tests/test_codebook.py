@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import yaml
 
 from conftest import EXAMPLE
 from surveykit import CodebookError, Survey, dump_codebook, infer_codebook, load_codebook
@@ -154,3 +155,37 @@ def test_breakdown_other_may_be_a_listed_group():
     survey = Survey.from_frame(frame, cb)
     assert survey.groups["b"] == ("Health", "Other")
     assert survey.group_codes["b"].tolist() == [0, 1, 1]
+
+
+def test_multi_question_of_category_columns(tmp_path):
+    """An SPSS multiple-category set: each column holds one of the options chosen."""
+    path = tmp_path / "cb.yaml"
+    path.write_text("items:\n  - {id: q, column: Q, scale: agree5}\nmulti:\n"
+                    "  - {id: sources, label: \"Where do you hear news?\", coding: categories,\n"
+                    "     columns: [first, second], options: [Intranet, Email, Team talk]}\n")
+    cb = load_codebook(path)
+    frame = pd.DataFrame({"Q": ["Agree"] * 4,
+                          "first": ["Intranet", "email", None, "Team talk"],
+                          "second": ["Email", None, None, "Intranet"]})
+    survey = Survey.from_frame(frame, cb)
+    assert survey.multi_ticks["sources"].astype(int).tolist() == [[1, 1, 0], [0, 1, 0],
+                                                                   [0, 0, 0], [1, 0, 1]]
+    assert survey.multi_answered["sources"].tolist() == [True, True, False, True]
+    again = load_codebook((tmp_path / "again.yaml", dump_codebook(cb, tmp_path / "again.yaml"))[0])
+    assert again.multi == cb.multi
+    frame.loc[2, "second"] = "Carrier pigeon"
+    with pytest.raises(CodebookError) as err:
+        Survey.from_frame(frame, cb, source="s.sav", first_data_row=1)
+    assert err.value.one_line() == ("s.sav, row 3, column 'second': answer 'Carrier pigeon' is "
+                                    "not an option of multi question 'sources' ('Intranet', "
+                                    "'Email', 'Team talk')")
+
+
+@pytest.mark.parametrize("spec,needle", [
+    ("{id: m, coding: mentions, column: M, options: [a]}", "coding must be 'ticks' or"),
+    ("{id: m, coding: categories, column: M, options: [a]}", "needs 'columns'"),
+    ("{id: m, columns: [A, B, C], options: [a, b]}", "3 columns for 2 options"),
+])
+def test_bad_multi_questions(spec, needle):
+    with pytest.raises(CodebookError, match=needle):
+        parse_codebook(yaml.safe_load(f"items: [{{id: q, scale: agree5}}]\nmulti:\n  - {spec}"))

@@ -301,6 +301,22 @@ def test_real_spss_multiple_response_sets():
     assert sets["mymrset"].columns == ("bool1", "bool2", "bool3")
     assert sets["mymrset"].label == "My multiple response set"
     assert sets["categorical_array"].kind == "categories"
+    assert sets["categorical_array"].options == ("a", "b", "c", "d")  # from value labels
+
+
+@needs_real
+def test_real_spss_category_set_is_a_multi_question():
+    from surveykit.inference import infer_codebook
+
+    table = read_table(REAL / "pyreadstat-test_data" / "simple_alltypes.sav")
+    cb = infer_codebook(table)
+    multi = {m.id: m for m in cb.multi}
+    assert multi["categorical_array"].coding == "categories"
+    assert multi["categorical_array"].columns == ("ca_subvar_1", "ca_subvar_2", "ca_subvar_3")
+    assert not {b.column for b in cb.breakdowns} & {"ca_subvar_1", "ca_subvar_2"}
+    survey = Survey.from_frame(table.frame, cb)
+    # a: rows 1, 2, 5; b: every row; c: rows 2, 3, 6; d: rows 3, 5, 6 (pyreadstat's file)
+    assert survey.multi_ticks["categorical_array"].sum(axis=0).tolist() == [3, 6, 3, 3]
 
 
 @needs_real

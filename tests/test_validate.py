@@ -10,7 +10,7 @@ import pytest
 
 from surveykit.errors import CodebookError
 from surveykit.ingest import RawTable
-from surveykit.model import Breakdown, Codebook, Item
+from surveykit.model import Breakdown, Codebook, Item, MultiResponse
 from surveykit.presets import AGREE5, numeric_scale
 from surveykit.survey import Survey
 from surveykit.validate import Problem, validate_survey
@@ -111,3 +111,18 @@ def test_validation_is_vectorised():
                                Codebook(items=items, id_column="id"))
     assert time.perf_counter() - start < 10
     assert problems == []
+
+
+def test_category_set_answers_not_among_the_options_are_errors():
+    cb = Codebook(items=(Item("q1", "Q1", "Q1", AGREE5),), multi=(MultiResponse(
+        "news", "Where do you hear news?", ("Intranet", "Email"), columns=("first", "second"),
+        coding="categories"),))
+    frame = pd.DataFrame({"Q1": ["Agree"] * 3, "first": ["Intranet", "Fax", "Fax"],
+                          "second": ["email", None, "Pigeon"]})
+    problems = validate_survey(RawTable(frame=frame, source="s.sav", first_data_row=1), cb)
+    assert problems == [
+        Problem("error", "answer 'Fax' is not an option of multi question 'news' (2 answers)",
+                2, "first"),
+        Problem("error", "answer 'Pigeon' is not an option of multi question 'news'", 3,
+                "second"),
+    ]

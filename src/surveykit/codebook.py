@@ -78,7 +78,7 @@ _KEYS = {
     "scale": {"labels", "positive", "neutral", "negative", "not_applicable", "codes",
               "not_applicable_codes", "aliases"},
     "item": {"id", "column", "label", "scale", "theme", "reverse"},
-    "multi question": {"id", "label", "options", "columns", "column", "separator"},
+    "multi question": {"id", "label", "options", "columns", "column", "separator", "coding"},
     "text question": {"id", "column", "label"},
     "breakdown": {"id", "column", "label", "groups", "map", "other"},
     "index": {"id", "label", "items", "min_share"},
@@ -190,11 +190,23 @@ def parse_codebook(raw: Any, source: str = "<codebook>") -> Codebook:
             raise CodebookError(f"multi question '{mid}' needs 'options'", path=source)
         if columns is None and "column" not in spec:
             raise CodebookError(f"multi question '{mid}' needs 'columns' or 'column'", path=source)
+        coding = str(spec.get("coding", "ticks"))
+        if coding not in ("ticks", "categories"):
+            raise CodebookError(f"multi question '{mid}': coding must be 'ticks' or "
+                                f"'categories', not '{coding}'", path=source)
+        if coding == "categories" and columns is None:
+            raise CodebookError(f"multi question '{mid}': coding 'categories' needs 'columns'",
+                                path=source)
+        if coding == "ticks" and columns is not None and len(_strs(columns)) != len(
+                _strs(options)):
+            raise CodebookError(f"multi question '{mid}': {len(_strs(columns))} columns for "
+                                f"{len(_strs(options))} options (one column per option)",
+                                path=source)
         multi.append(MultiResponse(
             id=mid, label=str(spec.get("label", mid)), options=_strs(options),
             columns=_strs(columns) if columns is not None else None,
             column=str(spec["column"]) if "column" in spec else None,
-            separator=str(spec.get("separator", ";")),
+            separator=str(spec.get("separator", ";")), coding=coding,
         ))
     text = []
     for spec in raw.get("text") or []:
@@ -273,6 +285,14 @@ def _scale_to_dict(scale: Scale) -> dict[str, Any]:
     return out
 
 
+def _multi_layout(m: MultiResponse) -> dict[str, Any]:
+    if m.columns and m.coding == "categories":
+        return {"coding": "categories", "columns": list(m.columns), "options": list(m.options)}
+    if m.columns:
+        return {"columns": dict(zip(m.options, m.columns))}
+    return {"column": m.column, "separator": m.separator, "options": list(m.options)}
+
+
 def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
     """The codebook as the plain mapping that :func:`parse_codebook` reads back."""
     scales: dict[str, Scale] = {}
@@ -290,12 +310,7 @@ def codebook_to_dict(cb: Codebook) -> dict[str, Any]:
         for i in cb.items
     ]
     if cb.multi:
-        out["multi"] = [
-            {"id": m.id, "label": m.label,
-             **({"columns": dict(zip(m.options, m.columns))} if m.columns else
-                {"column": m.column, "separator": m.separator, "options": list(m.options)})}
-            for m in cb.multi
-        ]
+        out["multi"] = [{"id": m.id, "label": m.label, **_multi_layout(m)} for m in cb.multi]
     if cb.text:
         out["text"] = [{"id": t.id, "column": t.column, "label": t.label} for t in cb.text]
     if cb.breakdowns:

@@ -520,7 +520,9 @@ def describe_codebook(cb: Codebook) -> list[str]:
         lines.append("no scaled items found: only the multi-response questions below are "
                      "analysed")
     for m in cb.multi:
-        how = f"joined by {m.separator!r}" if m.column else "one column per option"
+        how = (f"joined by {m.separator!r}" if m.column else
+               f"one chosen option in each of {len(m.columns)} columns"
+               if m.coding == "categories" else "one column per option")
         lines.append(f"tick-all-that-apply: {m.label} ({len(m.options)} options, {how})")
     if cb.breakdowns:
         used, spare = cb.breakdowns[:DEFAULT_BREAKDOWNS], cb.breakdowns[DEFAULT_BREAKDOWNS:]

@@ -151,9 +151,11 @@ class Item:
 class MultiResponse:
     """A tick-all-that-apply question.
 
-    Either one column per option (``columns`` set: a cell is ticked when it holds the option
-    label, 1, "yes", "true", "x" or "selected") or one column holding the ticked options joined
-    by ``separator``.
+    Three layouts: one column per option (``columns`` set, same order as ``options``: a cell
+    is ticked when it holds the option label, 1, "yes", "true", "x" or "selected"); one column
+    holding the ticked options joined by ``separator`` (``column`` set); or, with
+    ``coding="categories"``, several columns each holding one of the options chosen (an SPSS
+    multiple-category set: first mention, second mention ...).
     """
 
     id: str
@@ -162,6 +164,7 @@ class MultiResponse:
     columns: tuple[str, ...] | None = None
     column: str | None = None
     separator: str = ";"
+    coding: str = "ticks"
 
 
 @dataclass(frozen=True)

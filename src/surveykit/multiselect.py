@@ -211,8 +211,8 @@ def declared_multi(frame: pd.DataFrame, multi_sets: Iterable, questions: dict[st
                    used: set[str]) -> list[MultiResponse]:
     """Multiple-response questions the file declares (``RawTable.multi_sets``).
 
-    Option columns (SPSS dichotomy sets, SurveyMonkey and Qualtrics choices) are taken as
-    they are; a column the platform joins answers in (Forms) only when its answers really
+    Option columns (SPSS dichotomy sets, SurveyMonkey and Qualtrics choices) and SPSS
+    category sets (one chosen option per column) are taken as they are; a column the platform joins answers in (Forms) only when its answers really
     decompose into recurring options. Columns taken are added to ``used``.
     """
     found = []
@@ -223,6 +223,13 @@ def declared_multi(frame: pd.DataFrame, multi_sets: Iterable, questions: dict[st
             found.append(MultiResponse(id=slug(mset.id), label=mset.label,
                                        options=_unique_labels(mset.options or mset.columns),
                                        columns=tuple(mset.columns)))
+            used.update(mset.columns)
+        elif mset.kind == "categories" and mset.columns and mset.options:
+            if any(c in used for c in mset.columns):
+                continue
+            found.append(MultiResponse(id=slug(mset.id), label=mset.label,
+                                       options=_unique_labels(mset.options),
+                                       columns=tuple(mset.columns), coding="categories"))
             used.update(mset.columns)
         elif mset.kind == "joined" and mset.column in frame.columns and mset.column not in used:
             options = joined_options(_answers(frame[mset.column]), mset.separator)

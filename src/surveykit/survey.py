@@ -131,7 +131,7 @@ class Survey:
                                 + ", ".join(extra))
         ticks, answered = {}, {}
         for m in codebook.multi:
-            ticks[m.id], answered[m.id] = _code_multi(frame, m)
+            ticks[m.id], answered[m.id] = _code_multi(frame, m, source, first_data_row)
         weights = None
         if codebook.weight:
             weights = _read_weights(frame[codebook.weight], codebook.weight, source,
@@ -209,8 +209,11 @@ def _code_breakdown(values: pd.Series, b: Breakdown) -> tuple[np.ndarray, tuple[
     return mapped[uniques_codes], tuple(labels), (extra if b.groups else [])
 
 
-def _code_multi(frame: pd.DataFrame, m: MultiResponse) -> tuple[np.ndarray, np.ndarray]:
+def _code_multi(frame: pd.DataFrame, m: MultiResponse, source: str = "",
+                first_row: int = 2) -> tuple[np.ndarray, np.ndarray]:
     n = len(frame)
+    if m.columns and m.coding == "categories":
+        return _code_categories(frame, m, source, first_row)
     if m.columns:
         ticks = np.zeros((n, len(m.options)), dtype=bool)
         answered = np.zeros(n, dtype=bool)
@@ -244,6 +247,34 @@ def _code_multi(frame: pd.DataFrame, m: MultiResponse) -> tuple[np.ndarray, np.n
                 hit[j] = True
                 cell = cell.replace(token, sep)
         ticks[uniques_codes == u] = hit
+    return ticks, answered
+
+
+def _code_categories(frame: pd.DataFrame, m: MultiResponse, source: str,
+                     first_row: int) -> tuple[np.ndarray, np.ndarray]:
+    """Columns that each hold one chosen option: an option is ticked when any column holds
+    it. An answer that is not one of the options is an error, as for a scale."""
+    index = {answer_key(o): j for j, o in enumerate(m.options)}
+    ticks = np.zeros((len(frame), len(m.options)), dtype=bool)
+    answered = np.zeros(len(frame), dtype=bool)
+    for col in m.columns:
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
+        mapped = np.full(len(uniques) + 1, -1, dtype=np.int32)
+        for u, value in enumerate(uniques):
+            key = answer_key(value)
+            if key in ("", "nan"):
+                continue
+            if key not in index:
+                row = int(np.flatnonzero(codes == u)[0])
+                raise CodebookError(
+                    f"answer {str(value)!r} is not an option of multi question '{m.id}' "
+                    f"({', '.join(repr(o) for o in m.options)})",
+                    path=source or None, row=first_row + row, column=col)
+            mapped[u] = index[key]
+        chosen = mapped[codes]
+        rows = np.flatnonzero(chosen >= 0)
+        ticks[rows, chosen[rows]] = True
+        answered[rows] = True
     return ticks, answered
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from surveykit.model import Breakdown, Codebook, Item, normalise_label
+from surveykit.model import Breakdown, Codebook, Item, MultiResponse, normalise_label
 from surveykit.survey import answer_key
 
 __all__ = ["Problem", "validate_survey"]
@@ -115,6 +115,25 @@ def _check_breakdown(values: pd.Series, b: Breakdown, first_row: int) -> list[Pr
     return problems
 
 
+def _check_categories(frame: pd.DataFrame, m: MultiResponse, first_row: int) -> list[Problem]:
+    """Answers of a multiple-category set that are not among its options."""
+    known = {answer_key(o) for o in m.options}
+    problems = []
+    for col in m.columns or ():
+        if col not in frame.columns:
+            continue
+        codes, empty, uniques = _blank(frame[col])
+        for u, value in enumerate(uniques):
+            key = answer_key(value)
+            if empty[u] or key in known or key in ("", "nan"):
+                continue
+            row, count = _row_of(codes, u, first_row)
+            times = f" ({count} answers)" if count > 1 else ""
+            problems.append(Problem("error", f"answer {str(value)!r} is not an option of "
+                                    f"multi question '{m.id}'{times}", row, col))
+    return problems
+
+
 def _straight_lining(matrix: np.ndarray, first_row: int, n_items: int) -> list[Problem]:
     """Respondents who gave one answer (the same category) to every item they answered."""
     answered = matrix >= 0
@@ -174,6 +193,9 @@ def validate_survey(table, codebook: Codebook) -> list[Problem]:
     for b in codebook.breakdowns:
         if b.column in columns:
             problems += _check_breakdown(frame[b.column], b, first)
+    for m in codebook.multi:
+        if m.coding == "categories":
+            problems += _check_categories(frame, m, first)
     if codebook.id_column in columns:
         ids = frame[codebook.id_column]
         dup = ids.duplicated(keep=False) & ids.notna()

@@ -151,6 +151,16 @@ def _mr_sets(meta, frame: pd.DataFrame, texts: dict[str, str],
             warnings.append(f"multiple-response set {set_name}: cells rewritten as 1 (counted "
                             f"value {counted!r}) and 0")
         else:
-            sets.append(MultiSet(id=set_name, label=label, columns=variables,
-                                 kind="categories"))
+            # Each variable holds one category chosen (first mention, second ...): the
+            # options are every category the set's value labels name, in code order, then
+            # any answer given that has no label.
+            options: dict[str, None] = {}
+            for var in variables:
+                for lab in value_labels.get(var, {}).values():
+                    options.setdefault(str(lab), None)
+            for var in variables:
+                for value in frame[var].dropna().unique():
+                    options.setdefault(_code_text(value), None)
+            sets.append(MultiSet(id=set_name, label=label, options=tuple(options),
+                                 columns=variables, kind="categories"))
     return sets, warnings
