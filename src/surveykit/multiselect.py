@@ -212,8 +212,9 @@ def declared_multi(frame: pd.DataFrame, multi_sets: Iterable, questions: dict[st
     """Multiple-response questions the file declares (``RawTable.multi_sets``).
 
     Option columns (SPSS dichotomy sets, SurveyMonkey and Qualtrics choices) and SPSS
-    category sets (one chosen option per column) are taken as they are; a column the platform joins answers in (Forms) only when its answers really
-    decompose into recurring options. Columns taken are added to ``used``.
+    category sets (one chosen option per column) are taken as they are; a column the
+    platform joins answers in (Forms) only when its answers really decompose into recurring
+    options. Columns taken are added to ``used``.
     """
     found = []
     for mset in multi_sets:
