@@ -150,3 +150,18 @@ def test_a_net_that_does_not_fit_the_scale_is_a_usage_error():
     survey = _survey_from_table([[1, 2], [2, 1]], ["No", "Yes"], ["G1", "G2"])
     with pytest.raises(UsageError, match="top3"):
         analyse(survey, nets={"top3": "top3"})
+
+
+def test_index_with_fewer_than_two_complete_answer_sets_has_no_alpha():
+    """Found by the property tests: analyse() raised ValueError from cronbach_alpha."""
+    frame = pd.DataFrame({"a": ["Yes", "No", "", "Yes"], "b": ["No", "", "Yes", ""],
+                          "team": ["X", "X", "Y", "Y"]})
+    cb = parse_codebook({**TWO_POINT, "items": [{"id": "a", "scale": "yn"},
+                                                {"id": "b", "scale": "yn"}],
+                         "breakdowns": [{"id": "team"}],
+                         "indices": [{"id": "ab", "label": "AB", "items": ["a", "b"],
+                                      "min_share": 0.5}]})
+    index = analyse(Survey.from_frame(frame, cb)).indices[0]
+    assert index.alpha_n == 1 and np.isnan(index.alpha)
+    assert np.isnan(index.alpha_if_deleted).all() and np.isnan(index.item_rest).all()
+    assert index.n == 4 and index.score == pytest.approx((50 + 0 + 100 + 100) / 4)

@@ -87,7 +87,15 @@ def analyse_index(survey: Survey, index: Index, by_ids: list[str],
     scores = composite_index(codes, k, min_share=index.min_share)
     everyone = np.zeros(survey.n, dtype=np.int32)
     overall = index_by_group(scores, everyone, 1, survey.weights, population=design.population)
-    reliability = cronbach_alpha(item_scores(codes, k))
+    scored = item_scores(codes, k)
+    complete = int(np.isfinite(scored).all(axis=1).sum())
+    nan_items = tuple(float("nan") for _ in cols)
+    if complete >= 2:
+        reliability = cronbach_alpha(scored)
+        alpha, alpha_del = float(reliability.alpha), tuple(map(float, reliability.alpha_if_deleted))
+        item_rest = tuple(map(float, reliability.item_rest_cor))
+    else:  # alpha needs two complete answer sets: undefined, not an error
+        alpha, alpha_del, item_rest = float("nan"), nan_items, nan_items
     by = {}
     for bid in by_ids:
         labels = survey.groups[bid]
@@ -98,7 +106,5 @@ def analyse_index(survey: Survey, index: Index, by_ids: list[str],
     return IndexResult(
         id=index.id, label=index.label, items=index.items, min_share=index.min_share,
         score=float(overall.overall), se=float(overall.overall_se), n=int(overall.overall_n),
-        alpha=float(reliability.alpha), alpha_n=int(reliability.n),
-        alpha_if_deleted=tuple(float(a) for a in reliability.alpha_if_deleted),
-        item_rest=tuple(float(r) for r in reliability.item_rest_cor), by=by,
+        alpha=alpha, alpha_n=complete, alpha_if_deleted=alpha_del, item_rest=item_rest, by=by,
     )
