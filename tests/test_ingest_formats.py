@@ -169,6 +169,22 @@ def test_personal_metadata_dropped_unless_kept(tmp_path):
     assert "Email" in kept.frame.columns and kept.dropped == ()
 
 
+def test_personal_columns_dropped_by_name_or_by_content(tmp_path):
+    text = ("id,Your name,Phone number,Team name,Contact,Machine,Q1\n"
+            "1,Ann Example,0141 000 0000,North,ann@example.org,10.1.2.3,Agree\n"
+            "2,Bob Example,0141 000 0001,South,bob@example.org,192.168.0.9,Agree\n"
+            "3,Cat Example,0141 000 0002,North, CAT@Example.ORG ,10.1.2.4,Disagree\n")
+    table = read_table(write_csv(tmp_path / "s.csv", text))
+    assert list(table.frame.columns) == ["id", "Team name", "Q1"]
+    assert table.dropped == ("Your name", "Phone number", "Contact", "Machine")
+    assert "column 'Contact' holds e-mail addresses: left out of the analysis and every " \
+           "output" in table.warnings
+    assert any("'Machine' holds IP addresses" in w for w in table.warnings)
+    # An answer that mentions an address is not a column of addresses.
+    text = "id,Comments,Q1\n1,write to a@b.org,Agree\n2,all good,Agree\n3,fine,Agree\n"
+    assert "Comments" in read_table(write_csv(tmp_path / "c.csv", text)).frame.columns
+
+
 # ---------------------------------------------------------------- Excel
 
 def test_xlsx_skips_notes_sheet_and_title_rows(tmp_path):

@@ -15,7 +15,13 @@ import pandas as pd
 
 from surveykit.errors import InputError
 from surveykit.ingest.grid import SCAN_ROWS, blank_mask, find_header_row, name_columns, tidy_numbers
-from surveykit.ingest.platforms import Layout, detect_layout, detect_layout_from_names, is_metadata
+from surveykit.ingest.platforms import (
+    Layout,
+    detect_layout,
+    detect_layout_from_names,
+    is_metadata,
+    personal_content,
+)
 from surveykit.ingest.table import MultiSet, RawTable
 
 __all__ = ["table_from_frame", "table_from_grid"]
@@ -101,6 +107,17 @@ def _finish(frame: pd.DataFrame, layout: Layout, by_position: dict[int, str], *,
             question_text: dict[str, str] | None = None, multi_sets=(),
             free_text=(), **extra) -> RawTable:
     dropped = [] if keep_metadata else [c for c in frame.columns if is_metadata(c, layout.name)]
+    warnings = list(warnings)
+    if not keep_metadata:
+        # A header that does not say "e-mail" ("Contact", "Q12") can still hold addresses.
+        for c in frame.columns:
+            if c not in dropped and (frame[c].dtype == object or
+                                     pd.api.types.is_string_dtype(frame[c].dtype)):
+                what = personal_content(frame[c])
+                if what is not None:
+                    dropped.append(c)
+                    warnings.append(f"column {c!r} holds {what}: left out of the analysis "
+                                    "and every output")
     frame = frame.drop(columns=dropped)
     columns = set(frame.columns)
     texts = dict(question_text or {})

@@ -25,12 +25,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Layout", "detect_layout", "is_metadata"]
+__all__ = ["Layout", "detect_layout", "is_metadata", "personal_content"]
 
 # Personal or technical fields any export may carry: dropped whatever the layout.
 _PERSONAL = re.compile(
-    r"^(ip[ _]?address|ip|e-?mail([ _]?address)?|(first|last|full)[ _]?name|name|"
-    r"(location[ _]?)?(latitude|longitude)|location[ _]?accuracy)$", re.IGNORECASE)
+    r"^((your|respondent'?s?|employee|staff|participant|recipient)[ _]?)?"
+    r"(ip[ _]?address|ip|e-?mail([ _]?address)?|(first|last|full|given|family)[ _]?name|name|"
+    r"surname|forename|(tele)?phone( number)?|mobile( number)?|"
+    r"(location[ _]?)?(latitude|longitude)|location[ _]?accuracy)( \(optional\))?$",
+    re.IGNORECASE)
+# Cells that are whole e-mail or IPv4 addresses: personal data whatever the header says.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_IPV4 = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+_SAMPLE = 200
 # Platform bookkeeping: dropped when the layout is recognised (in a plain table a column
 # called "Status" may well be employment status).
 _PLATFORM = re.compile(
@@ -39,7 +46,8 @@ _PLATFORM = re.compile(
     r"status|progress|finished|collector[ _]?id|user[ _]?language|distribution[ _]?channel|"
     r"recipient.*|external[ _]?(data[ _]?)?reference|externaldatareference|custom data.*|"
     r"response[ _]?set|score|total points|quiz feedback|(points|feedback) - .*|"
-    r"q_(recaptchascore|relevantid.*|duplicate.*|ballotboxstuffing)|user[ _]?agent)$", re.IGNORECASE)
+    r"q_(recaptchascore|relevantid.*|duplicate.*|ballotboxstuffing)|user[ _]?agent)$",
+    re.IGNORECASE)
 
 _IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:', re.IGNORECASE)
 _QUALTRICS_META = {"startdate", "enddate", "status", "ipaddress", "progress", "finished",
@@ -54,6 +62,20 @@ def is_metadata(name: str, layout: str) -> bool:
     if _PERSONAL.match(text):
         return True
     return layout != "plain" and bool(_PLATFORM.match(text))
+
+
+def personal_content(values) -> str | None:
+    """"e-mail addresses" or "IP addresses" when nine in ten of a column's first 200
+    answers are one, else None. ``values`` is a pandas Series."""
+    sample = values.dropna().head(_SAMPLE)
+    sample = sample[sample.map(lambda v: isinstance(v, str))].str.strip()
+    sample = sample[sample != ""]
+    if len(sample) < 2:
+        return None
+    for what, pattern in (("e-mail addresses", _EMAIL), ("IP addresses", _IPV4)):
+        if sample.str.match(pattern).mean() >= 0.9:
+            return what
+    return None
 
 
 @dataclass
