@@ -122,8 +122,10 @@ def figures(s: CellSums, m: Masks, d: Design) -> dict[str, np.ndarray]:
         none = ~mask.any(axis=1)[:, None]  # e.g. no midpoint on a 4-point scale: no share
         out[f"ci_{key}_low"], out[f"ci_{key}_high"] = (np.where(none, np.nan, lo),
                                                        np.where(none, np.nan, hi))
+    valid = m.valid[:, None, :]  # not-applicable and no-answer columns are not shares
     out["ci_cat_low"], out["ci_cat_high"], _ = share_intervals(
-        s.n, s.w, s.w2, n[:, :, None], w[:, :, None], w2[:, :, None], d)
+        s.n * valid, s.w * valid, s.w2 * valid, n[:, :, None], w[:, :, None], w2[:, :, None],
+        d)
     return out
 
 
