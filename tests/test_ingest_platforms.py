@@ -58,6 +58,32 @@ def test_qualtrics_codebook_uses_question_text_and_free_text():
     assert survey.multi_ticks[cb.multi[0].id].sum(axis=0).tolist() == [3, 3, 4]
 
 
+def test_qualtrics_legacy_layout():
+    table = read_table(DATA / "qualtrics_legacy.csv")
+    assert table.layout == "qualtrics-legacy"
+    assert table.encoding == "utf-8-sig"  # legacy exports start with a BOM
+    assert table.first_data_row == 3  # V1.. tags, then names and question text
+    # V1..V10 take their real names from row 2; the trailing comma makes no column
+    assert list(table.frame.columns) == ["ResponseID", "Q1", "Q2", "Q3", "Q1_4_TEXT", "Q4_1",
+                                         "Q4_2", "Q4_3", "Q5"]
+    assert set(table.dropped) == {"ResponseSet", "Name", "ExternalDataReference",
+                                  "EmailAddress", "IPAddress", "Status", "StartDate",
+                                  "EndDate", "Finished", "LocationLatitude",
+                                  "LocationLongitude", "LocationAccuracy"}
+    assert table.question_text["Q2"] == "I feel valued at work"
+    assert "Q1_4_TEXT" in table.free_text
+    cb = infer_codebook(table)
+    assert {i.column: i.scale.name for i in cb.items} == {"Q2": "agree5", "Q3": "satisfied5"}
+    assert [b.column for b in cb.breakdowns] == ["Q1"]
+    assert cb.breakdowns[0].label == "Which team are you in?"
+    assert [t.column for t in cb.text] == ["Q1_4_TEXT", "Q5"]
+    (used,) = cb.multi  # split choices: 1 = selected, blank = not
+    assert used.options == ("Intranet", "Email bulletin", "Team meeting")
+    survey = Survey.from_frame(table.frame, cb, first_data_row=table.first_data_row)
+    assert survey.multi_ticks[used.id].sum(axis=0).tolist() == [4, 4, 5]
+    assert survey.item_codes[:, 0].tolist() == [3, 1, 4, 2, 3, 0, 3, 1]
+
+
 def test_surveymonkey_two_header_rows_cp1252():
     table = read_table(DATA / "surveymonkey.csv")
     assert table.layout == "surveymonkey"

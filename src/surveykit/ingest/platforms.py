@@ -241,4 +241,12 @@ def _qualtrics_legacy(head: list[str], labels: list[str], header: int) -> Layout
             layout.question_text[j] = label
         if tag.upper().endswith("_TEXT"):
             layout.free_text.add(j)
+            continue
+        m = _TAG.match(tag)
+        if m:  # Q4_2: choice 2 of Q4; legacy labels join question and choice with "-"
+            layout.groups.setdefault(m["base"], []).append(j)
+            if "-" in label:
+                stem, layout.options[j] = (p.strip() for p in label.rsplit("-", 1))
+                layout.group_labels.setdefault(m["base"], stem)
+    layout.groups = {q: cols for q, cols in layout.groups.items() if len(cols) > 1}
     return layout
