@@ -7,11 +7,16 @@ the tests using them skip when that folder is absent.
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from surveykit.cli import app
 from surveykit.inference import infer_codebook
 from surveykit.ingest import read_table
 from surveykit.survey import Survey
@@ -155,6 +160,45 @@ def test_microsoft_forms_layout_and_semicolon_multi_select():
     ticks = dict(zip(channels.options, survey.multi_ticks[channels.id].sum(axis=0)))
     assert ticks == {"Intranet": 4, "Newsletter": 4, "Team huddle": 4}
     assert survey.multi_answered[channels.id].sum() == 7  # respondent 8 left it blank
+
+
+_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(\.[\w-]+)*\.[A-Za-z]{2,}")
+_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(\.\d{1,3}){3}(?![\d.])")
+_NAMES = {"microsoft_forms.csv": ["Example, Ann", "Sample, Bob", "Person, Cat"]}
+
+
+def _output_text(folder: Path) -> dict[str, str]:
+    """Every output as text: the workbook's XML parts joined."""
+    texts = {}
+    for path in folder.iterdir():
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as zf:
+                texts[path.name] = "\n".join(zf.read(n).decode("utf-8", "replace")
+                                             for n in zf.namelist())
+        else:
+            texts[path.name] = path.read_text(encoding="utf-8")
+    return texts
+
+
+@pytest.mark.parametrize("name", ["qualtrics.csv", "qualtrics_legacy.csv", "surveymonkey.csv",
+                                  "google_forms.csv", "microsoft_forms.csv"])
+def test_personal_metadata_reaches_no_output(tmp_path, name):
+    """E-mail addresses, IP addresses and names in an export appear in no output, even with
+    every group shown (--min-group 1)."""
+    raw = (DATA / name).read_bytes().decode("cp1252" if "monkey" in name else "utf-8-sig")
+    secrets = sorted({m.group(0) for m in _EMAIL.finditer(raw)}
+                     | {m.group(0) for m in _IPV4.finditer(raw)} | set(_NAMES.get(name, [])))
+    assert len(secrets) >= 3, "the fixture should carry personal data to leave out"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["analyse", str(DATA / name), "--out", str(out),
+                                      "--min-group", "1", "--format", "html,xlsx,json,csv"])
+    assert result.exit_code == 0, result.output
+    texts = _output_text(out)
+    assert {"briefing.html", "tables.xlsx", "results.json", "results.csv"} <= set(texts)
+    assert json.loads(texts["results.json"])["items"], "the run analysed something"
+    for file, text in texts.items():
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, f"{file} shows {leaked}"
 
 
 @needs_real
