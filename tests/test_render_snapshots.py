@@ -80,7 +80,7 @@ def test_diverging_chart_data(example_results):
 
 
 def test_heatmap_data(example_results):
-    from surveykit.render.charts import heatmap_rows
+    from surveykit.render.heatmap import heatmap_rows
 
     rows = [{"item": r.item, "all": _num(r.overall),
              "cells": [[c.group, c.text, _num(c.difference), c.significant, c.colour]

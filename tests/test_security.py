@@ -339,7 +339,7 @@ def test_small_group_nowhere_else_in_html(outputs, key):
 
 
 def test_small_group_cells_in_heatmap_have_no_values(hostile):
-    from surveykit.render.charts import heatmap_rows
+    from surveykit.render.heatmap import heatmap_rows
 
     _, results, _ = hostile
     for row in heatmap_rows(results, "team"):

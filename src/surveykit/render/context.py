@@ -31,7 +31,10 @@ from surveykit.analysis.results import (
     SurveyResults,
 )
 from surveykit.analysis.significance import CORRECTION_NAMES
+from surveykit.analysis.waves import WaveComparison
 from surveykit.render import charts
+from surveykit.render.change import change_view
+from surveykit.render import heatmap as heatmaps
 from surveykit.render import format as fmt
 from surveykit.render.wording import (
     FindingText,
@@ -287,11 +290,11 @@ def _draw_heatmaps(results: SurveyResults, b: BreakdownSummary, anchor: str
     out = []
     for k, (start, stop) in enumerate(parts, start=1):
         columns = (start, stop) if len(parts) > 1 else None
-        alt = charts.heatmap_alt(results, b.id, b.label, columns=columns)
+        alt = heatmaps.heatmap_alt(results, b.id, b.label, columns=columns)
         if columns is not None:
             alt = f"Part {k} of {len(parts)}. {alt}"
         prefix = anchor if len(parts) == 1 else f"{anchor}-{k}"
-        out.append(Heatmap(svg=charts.heatmap(results, b.id, alt=alt, prefix=prefix,
+        out.append(Heatmap(svg=heatmaps.heatmap(results, b.id, alt=alt, prefix=prefix,
                                               columns=columns), alt=alt))
     return tuple(out)
 
@@ -393,7 +396,8 @@ def fixed_timestamp() -> datetime | None:
 
 def build_context(results: SurveyResults, *, medium: str = "screen", max_findings: int = 8,
                   comments: Any = None, population: Population | None = None,
-                  created: datetime | None = None) -> dict[str, Any]:
+                  created: datetime | None = None,
+                  comparison: WaveComparison | None = None) -> dict[str, Any]:
     """Everything the templates see.
 
     Parameters
@@ -408,6 +412,10 @@ def build_context(results: SurveyResults, *, medium: str = "screen", max_finding
         Headcounts for response rates, when known.
     created
         Date stamped into the PDF metadata (None: no date).
+    comparison
+        Earlier waves compared with this one (the last wave of the comparison must be
+        ``results``): adds the "Change since last wave" section and its headline lines.
+        None leaves the paper exactly as for a single wave.
     """
     if not results.suppression_applied:
         raise ValueError("results must pass through surveykit.suppress() before rendering")
@@ -418,7 +426,18 @@ def build_context(results: SurveyResults, *, medium: str = "screen", max_finding
         (f, finding_text(f, by_id.get(f.item))) for f in results.findings]
     themes = _themes(results)
     views = _group_views(results, printed=medium == "print")
-    sections = [("findings", "Headline findings"), ("response", "Who responded")]
+    change = None
+    if comparison is not None:
+        # Drawn once for the HTML and the PDF; the entry holds the comparison itself, so a
+        # different comparison (even one reusing a freed id) never gets a stale chart.
+        held, change = _cached(results, f"change:{id(comparison)}",
+                               lambda: (comparison, change_view(comparison, results)))
+        if held is not comparison:
+            change = change_view(comparison, results)
+    sections = [("findings", "Headline findings")]
+    if change is not None:
+        sections.append(("change", f"Change since {change.wave_from}"))
+    sections.append(("response", "Who responded"))
     sections += [(t.anchor, t.name) for t in themes]
     sections += [(f"multi-{m.id}", m.label) for m in results.multi]
     if results.indices:
@@ -454,6 +473,7 @@ def build_context(results: SurveyResults, *, medium: str = "screen", max_finding
         "positive_verb": positive_verb,
         "positive_phrase": positive_phrase,
         "comments": comments,
+        "change": change,
         "created": created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else None,
     }
 

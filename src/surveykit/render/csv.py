@@ -31,10 +31,13 @@ import io
 import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from surveykit.analysis.results import OVERALL, Figures, MultiFigures, SurveyResults
 from surveykit.render.format import answer_base
+
+if TYPE_CHECKING:
+    from surveykit.analysis.waves import WaveComparison
 
 COLUMNS = ("item", "item_label", "theme", "breakdown", "breakdown_label", "group",
            "category", "category_order", "polarity", "count", "base", "pct", "suppressed",
@@ -126,8 +129,16 @@ def _multi_rows(results: SurveyResults, labels: dict[str, str]) -> Iterator[dict
                        "effective_base": None}
 
 
-def render_csv(results: SurveyResults, path: str | Path | None = None) -> str:
-    """Serialise the tidy table; write it to ``path`` when given. Returns the text."""
+def render_csv(results: SurveyResults, path: str | Path | None = None, *,
+               comparison: WaveComparison | None = None) -> str:
+    """Serialise the tidy table; write it to ``path`` when given. Returns the text.
+
+    ``comparison`` is accepted so that callers can pass the same keywords to every
+    renderer, and changes nothing: results.csv describes one wave (a second table of
+    changes in the same file would not be tidy). The changes are in results.json
+    (``"comparison"``), in the tab book's "Change" sheet, and in tidy form from
+    :func:`changes_csv`.
+    """
     if not results.suppression_applied:
         raise ValueError("results must pass through surveykit.suppress() before rendering")
     buf = io.StringIO()
@@ -142,6 +153,33 @@ def render_csv(results: SurveyResults, path: str | Path | None = None) -> str:
             "true" if row["suppressed"] else "false", _text(row["suppression"] or ""),
             _number(row["unweighted_base"]), _number(row["effective_base"]),
         ])
+    text = buf.getvalue()
+    if path is not None:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    return text
+
+
+#: Columns of :func:`changes_csv`: one row per item x breakdown x group x pair of waves.
+CHANGE_COLUMNS = ("item", "breakdown", "group", "wave_from", "wave_to", "n_from", "n_to",
+                  "pct_from", "pct_to", "change", "p_value", "p_adjusted", "label")
+
+
+def changes_csv(comparison: WaveComparison, path: str | Path | None = None) -> str:
+    """The changes between waves in tidy long form (e.g. for a ``changes.csv``).
+
+    One row per item x breakdown x group x consecutive pair of waves, overall first as
+    breakdown ``(overall)``; full precision; the same text safety as results.csv.
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(CHANGE_COLUMNS)
+    for c in comparison.changes:
+        writer.writerow([_text(c.item), _text(c.breakdown), _text(c.group),
+                         _text(c.wave_from), _text(c.wave_to), _number(c.n_from),
+                         _number(c.n_to), _number(c.pct_from), _number(c.pct_to),
+                         _number(c.change), _number(c.p_value), _number(c.p_adjusted),
+                         c.label])
     text = buf.getvalue()
     if path is not None:
         with open(path, "w", encoding="utf-8", newline="") as fh:

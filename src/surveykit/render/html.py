@@ -24,13 +24,15 @@ from surveykit.render.context import (  # noqa: F401 - re-exported for callers
 )
 
 if TYPE_CHECKING:
+    from surveykit.analysis.waves import WaveComparison
     from surveykit.comments import CommentSection
 
 
 def render_html(results: SurveyResults, path: str | Path | None = None, *,
                 template_dir: str | Path | None = None,
                 comments: CommentSection | None = None,
-                population: Population | None = None) -> str:
+                population: Population | None = None,
+                comparison: WaveComparison | None = None) -> str:
     """Render the briefing paper; write it to ``path`` when given. Returns the HTML.
 
     Parameters
@@ -47,9 +49,14 @@ def render_html(results: SurveyResults, path: str | Path | None = None, *,
         :func:`surveykit.comments.grouped_comments`); None leaves the appendix out.
     population
         Headcounts, to show response rates.
+    comparison
+        The comparison of earlier waves with this one (from
+        :func:`surveykit.analysis.waves.compare_waves`, this wave last): adds a "Change
+        since last wave" section, headline lines for significant changes and, with three
+        or more waves, trend charts. None: the paper of a single wave, unchanged.
     """
     html = render_briefing(results, medium="screen", template_dir=template_dir,
-                           comments=comments, population=population)
+                           comments=comments, population=population, comparison=comparison)
     if path is not None:
         Path(path).write_text(html, encoding="utf-8", newline="\n")
     return html

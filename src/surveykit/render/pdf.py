@@ -26,6 +26,7 @@ from surveykit.errors import UsageError
 from surveykit.render.context import Population, fixed_timestamp, render_briefing
 
 if TYPE_CHECKING:
+    from surveykit.analysis.waves import WaveComparison
     from surveykit.comments import CommentSection
 
 INSTALL_HINT = "PDF output needs WeasyPrint: pip install 'surveykit[pdf]'"
@@ -51,10 +52,11 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 def print_html(results: SurveyResults, *, template_dir: str | Path | None = None,
                comments: CommentSection | None = None, population: Population | None = None,
-               created: datetime | None = None) -> str:
+               created: datetime | None = None,
+               comparison: WaveComparison | None = None) -> str:
     """The HTML that becomes the PDF (the paper's templates with ``medium="print"``)."""
     return render_briefing(results, medium="print", template_dir=template_dir,
-                           comments=comments, population=population,
+                           comments=comments, population=population, comparison=comparison,
                            created=created if created is not None else fixed_timestamp())
 
 
@@ -62,7 +64,8 @@ def render_pdf(results: SurveyResults, path: str | Path | None = None, *,
                template_dir: str | Path | None = None,
                comments: CommentSection | None = None,
                population: Population | None = None,
-               created: datetime | None = None) -> bytes:
+               created: datetime | None = None,
+               comparison: WaveComparison | None = None) -> bytes:
     """Render the briefing paper as PDF; write it to ``path`` when given. Returns the bytes.
 
     Parameters
@@ -73,7 +76,7 @@ def render_pdf(results: SurveyResults, path: str | Path | None = None, *,
         Where to write ``briefing.pdf``.
     template_dir
         Templates overriding the bundled ones, as for :func:`render_html`.
-    comments, population
+    comments, population, comparison
         As for :func:`render_html`.
     created
         Creation date for the PDF metadata; default ``SOURCE_DATE_EPOCH``, else none.
@@ -88,7 +91,7 @@ def render_pdf(results: SurveyResults, path: str | Path | None = None, *,
     except Exception as exc:  # noqa: BLE001
         raise UsageError(f"{INSTALL_HINT} ({type(exc).__name__}: {exc})") from None
     html = print_html(results, template_dir=template_dir, comments=comments,
-                      population=population, created=created)
+                      population=population, created=created, comparison=comparison)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = weasyprint.HTML(string=html, url_fetcher=_no_fetch, media_type="print")
     data = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)

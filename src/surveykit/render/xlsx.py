@@ -7,11 +7,18 @@ Sheets:
 * **All staff**: every statement's answers overall.
 * **By <breakdown>**: one sheet per breakdown. For each statement a block of rows, one
   column per group (all staff first): the base (n), the count and the column % of each
-  answer, "don't know", % positive, mean, the group-vs-rest difference and adjusted p, the
-  significance mark, and a reserved row for column letters; at the right of the block's
-  first row the chi-square test of the statement by the breakdown (statistic, df, p,
-  adjusted p, Cramér's V).
-* **Tick all**: multi-response questions overall and by group (when there are any).
+  answer (weighted runs add the weighted base and Kish's effective base), "don't know",
+  % positive, mean, the group-vs-rest difference and adjusted p, the significance mark,
+  and the column letters of the groups each group is significantly higher than (each
+  group's own letter sits above its name); at the right of the block's first row the
+  test of the statement by the breakdown (name, statistic, df, p, adjusted p, Cramér's V,
+  smallest expected count) and the test of its mean scores.
+* **Tick all**: multi-response questions overall and by group, with each option's
+  adjusted p by each breakdown (when there are any).
+* **Indices**: composite scores overall and by group, Cronbach's alpha, alpha if deleted
+  and item-rest correlations (when the codebook defines indices).
+* **Change**: with a wave comparison, every change tested (overall and by group, each
+  pair of consecutive waves), the trend of each statement, and what was not compared.
 
 Numbers are stored at full precision as numbers; percentages as fractions with a ``0%``
 format, so Excel shows rounded figures and calculates with exact ones. A suppressed
@@ -26,16 +33,14 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -46,92 +51,41 @@ from surveykit.analysis.results import GroupResult, ItemResult, SurveyResults
 from surveykit.analysis.significance import CORRECTION_NAMES
 from surveykit.render.context import fixed_timestamp
 from surveykit.render.format import SUPPRESSED, answer_base
+from surveykit.render.xlsx_cells import (  # noqa: F401 - put_text, sheet_title: public
+    BOLD,
+    COUNT,
+    COUNT_WEIGHTED,
+    DEFAULT_DATE,
+    HEAD_FILL,
+    MEAN,
+    MUTED,
+    P_VALUE,
+    PCT,
+    POINTS,
+    RIGHT,
+    STAT,
+    TITLE,
+    TOP,
+    WRAP,
+    count_format,
+    put_number,
+    put_suppressed,
+    put_text,
+    safe_text,
+    sheet_title,
+    widths,
+)
+from surveykit.render.xlsx_sheets import change_sheet, indices_sheet, multi_sheet
 
-DEFAULT_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
-PCT = "0%"
-COUNT = "#,##0"
-COUNT_WEIGHTED = "#,##0.0"
-MEAN = "0.00"
-P_VALUE = "0.0000"
-POINTS = '+0.0;-0.0;0.0'
-STAT = "0.00"
+if TYPE_CHECKING:
+    from surveykit.analysis.waves import WaveComparison
+
 #: The columns at the right of a breakdown sheet: the omnibus test of each statement by
 #: the breakdown (chi-square; Fisher's exact test for sparse tables; Rao-Scott when
 #: weighted), then the test of its mean scores (Kruskal-Wallis; Wald F when weighted).
 TEST_COLUMNS = ("Test", "Statistic", "df", "Denominator df", "p", "Adjusted p",
                 "Cramér's V", "Smallest expected count", "Means test", "Means: statistic",
                 "Means: p", "Means: adjusted p")
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
-
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
-_MUTED = Font(color="FF555555", italic=True)
-_HEAD_FILL = PatternFill("solid", fgColor="FFEDE7F6")
-_ITEM_FILL = PatternFill("solid", fgColor="FFF4F2F8")
-_SUPP_FILL = PatternFill("solid", fgColor="FFEEEEEE")
-_TOP = Border(top=Side(style="thin", color="FF999999"))
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_RIGHT = Alignment(horizontal="right")
-_CENTER = Alignment(horizontal="center")
-
-
-def safe_text(value: Any) -> str:
-    """Text as it will be stored: characters Excel cannot hold are dropped."""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
-
-
-def put_text(ws: Worksheet, row: int, column: int, value: Any, *, font: Font | None = None
-             ) -> Any:
-    """Write ``value`` as inert text: never a formula, an error code or a number."""
-    text = safe_text(value)
-    cell = ws.cell(row=row, column=column)
-    cell.value = text
-    cell.data_type = "s"  # openpyxl would make "=..." a formula and "#N/A" an error
-    if text.startswith(RISKY_START):
-        cell.quotePrefix = True  # Excel keeps it as text even when the cell is edited
-    if font is not None:
-        cell.font = font
-    return cell
-
-
-def put_number(ws: Worksheet, row: int, column: int, value: float | None, fmt: str) -> Any:
-    """Write a number with a display format; NaN/None become an empty cell."""
-    cell = ws.cell(row=row, column=column)
-    if value is None or math.isnan(value):
-        return cell
-    cell.value = float(value) if not float(value).is_integer() or fmt != COUNT else int(value)
-    cell.number_format = fmt
-    cell.alignment = _RIGHT
-    return cell
-
-
-def put_suppressed(ws: Worksheet, row: int, column: int) -> Any:
-    cell = put_text(ws, row, column, SUPPRESSED)
-    cell.alignment = _CENTER
-    cell.fill = _SUPP_FILL
-    return cell
-
-
-def sheet_title(name: str, taken: set[str]) -> str:
-    """A legal, unique worksheet name (31 characters, none of []:*?/\\)."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", safe_text(name)).strip().strip("'") or "Sheet"
-    base = base[:31]
-    title, k = base, 2
-    while title.casefold() in {t.casefold() for t in taken}:
-        suffix = f" ({k})"
-        title, k = base[: 31 - len(suffix)] + suffix, k + 1
-    taken.add(title)
-    return title
-
-
-def _widths(ws: Worksheet, widths: dict[int, float]) -> None:
-    for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = width
-
-
-def _count_format(results: SurveyResults) -> str:
-    return COUNT_WEIGHTED if results.settings.weighted else COUNT
-
 
 # --- sheets -----------------------------------------------------------------------------
 
@@ -140,13 +94,13 @@ _FIRST = 5  # first data column: A item id, B statement, C measure, D answer
 
 def _header(ws: Worksheet, title: str, note: str, columns: Sequence[str],
             extra: Sequence[str] = ()) -> int:
-    put_text(ws, 1, 1, title, font=_TITLE)
-    put_text(ws, 2, 1, note, font=_MUTED)
+    put_text(ws, 1, 1, title, font=TITLE)
+    put_text(ws, 2, 1, note, font=MUTED)
     row = 4
     for j, name in enumerate(["Item", "Statement", "Measure", "Answer", *columns, *extra],
                              start=1):
-        cell = put_text(ws, row, j, name, font=_BOLD)
-        cell.fill = _HEAD_FILL
+        cell = put_text(ws, row, j, name, font=BOLD)
+        cell.fill = HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="bottom",
                                    horizontal="left" if j < _FIRST else "right")
     ws.freeze_panes = ws.cell(row=row + 1, column=_FIRST)
@@ -158,7 +112,7 @@ def _block(ws: Worksheet, row: int, item: ItemResult, cells: Sequence[GroupResul
            results: SurveyResults, *, with_tests: bool, test_col: int, breakdown: str = ""
            ) -> int:
     """One statement's rows; ``cells[0]`` is all staff (None = use item.overall)."""
-    count_fmt = _count_format(results)
+    count_fmt = count_format(results)
     alpha = results.settings.alpha
 
     def label(r: int, measure: str, answer: str = "") -> None:
@@ -221,7 +175,7 @@ def _block(ws: Worksheet, row: int, item: ItemResult, cells: Sequence[GroupResul
                 put_suppressed(ws, row, col)
             elif g.vs_rest is not None and g.vs_rest.p_adjusted < alpha:
                 put_text(ws, row, col, "▲ higher" if g.vs_rest.difference > 0 else "▼ lower"
-                         ).alignment = _RIGHT
+                         ).alignment = RIGHT
         row += 1
         label(row, "Higher than (column letters)")
         for j, g in enumerate(cells):
@@ -231,7 +185,7 @@ def _block(ws: Worksheet, row: int, item: ItemResult, cells: Sequence[GroupResul
             if g.suppressed:
                 put_suppressed(ws, row, col)
             elif g.higher_than:
-                put_text(ws, row, col, " ".join(g.higher_than)).alignment = _RIGHT
+                put_text(ws, row, col, " ".join(g.higher_than)).alignment = RIGHT
         row += 1
         ib = item.by.get(breakdown)
         test = ib.test if ib is not None else None
@@ -252,9 +206,9 @@ def _block(ws: Worksheet, row: int, item: ItemResult, cells: Sequence[GroupResul
                                               (mean.p_adjusted, P_VALUE)), start=9):
                 put_number(ws, first, test_col + k, value, fmt)
     for col in range(1, test_col + (len(TEST_COLUMNS) if with_tests else 0)):
-        ws.cell(row=first, column=col).border = _TOP
+        ws.cell(row=first, column=col).border = TOP
     for col in (1, 2):
-        ws.cell(row=first, column=col).font = _BOLD
+        ws.cell(row=first, column=col).font = BOLD
     return row
 
 
@@ -273,7 +227,7 @@ def _overall_sheet(ws: Worksheet, results: SurveyResults) -> None:
                   ["All staff"])
     for item in results.items:
         row = _block(ws, row, item, [None], results, with_tests=False, test_col=_FIRST + 1)
-    _widths(ws, {1: 16, 2: 48, 3: 22, 4: 26, 5: 12})
+    widths(ws, {1: 16, 2: 48, 3: 22, 4: 26, 5: 12})
 
 
 def _breakdown_sheet(ws: Worksheet, results: SurveyResults, bid: str, label: str) -> None:
@@ -292,12 +246,12 @@ def _breakdown_sheet(ws: Worksheet, results: SurveyResults, bid: str, label: str
         f"block's first row.",
         ["All staff", *groups], TEST_COLUMNS)
     # Column letters above the group names (kept in view by the frozen panes).
-    put_text(ws, 3, 4, "Column letter", font=_MUTED).alignment = _RIGHT
+    put_text(ws, 3, 4, "Column letter", font=MUTED).alignment = RIGHT
     letters = _letters(results, bid)
     for j, letter in enumerate(letters, start=1):
-        put_text(ws, 3, _FIRST + j, letter, font=_BOLD).alignment = _RIGHT
+        put_text(ws, 3, _FIRST + j, letter, font=BOLD).alignment = RIGHT
     # Respondents per group, above the blocks.
-    put_text(ws, row, 3, "Respondents", font=_BOLD)
+    put_text(ws, row, 3, "Respondents", font=BOLD)
     put_number(ws, row, _FIRST, results.respondents, COUNT)
     for j, g in enumerate(summary.groups, start=1):
         if g.suppressed or g.n is None:
@@ -311,126 +265,10 @@ def _breakdown_sheet(ws: Worksheet, results: SurveyResults, bid: str, label: str
         cells = [None, *item.by[bid].groups]
         row = _block(ws, row, item, cells, results, with_tests=True, test_col=test_col,
                      breakdown=bid)
-    _widths(ws, {1: 16, 2: 48, 3: 30, 4: 26,
+    widths(ws, {1: 16, 2: 48, 3: 30, 4: 26,
                  **{_FIRST + j: 13 for j in range(len(groups) + 1)},
                  **{test_col + k: 12 for k in range(len(TEST_COLUMNS))},
                  test_col: 14, test_col + 8: 22})
-
-
-def _multi_sheet(ws: Worksheet, results: SurveyResults) -> None:
-    bids = [b.id for b in results.breakdowns]
-    columns: list[tuple[str, Any]] = [("All staff", None)]
-    labels = {b.id: b.label for b in results.breakdowns}
-    put_text(ws, 1, 1, "Tick all that apply", font=_TITLE)
-    put_text(ws, 2, 1, f"% of those who answered the question who ticked each option. "
-             f"{SUPPRESSED} = not shown.", font=_MUTED)
-    row = 4
-    for m in results.multi:
-        columns = [("All staff", m.overall)]
-        for bid in bids:
-            for g in m.by.get(bid, ()):
-                columns.append((f"{labels[bid]}: {g.group}", g))
-        put_text(ws, row, 1, m.label, font=_BOLD)
-        row += 1
-        put_text(ws, row, 1, "Option", font=_BOLD).fill = _HEAD_FILL
-        put_text(ws, row, 2, "Measure", font=_BOLD).fill = _HEAD_FILL
-        tested = [bid for bid in bids if m.tests.get(bid)]
-        heads = [name for name, _ in columns] + [
-            f"Differs by {labels[bid].lower()}? adjusted p" for bid in tested]
-        for j, name in enumerate(heads, start=3):
-            cell = put_text(ws, row, j, name, font=_BOLD)
-            cell.fill = _HEAD_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="right")
-        row += 1
-
-        def figs(obj: Any, overall: Any = m.overall) -> Any:
-            if obj is overall:
-                return obj
-            return None if obj.suppressed else obj.figures
-
-        put_text(ws, row, 1, "Base (n)")
-        put_text(ws, row, 2, "Answered")
-        for j, (_, obj) in enumerate(columns, start=3):
-            f = figs(obj)
-            put_suppressed(ws, row, j) if f is None else put_number(ws, row, j, f.n, COUNT)
-        row += 1
-        for k, option in enumerate(m.options):
-            for measure, get, fmt in (("Count", lambda f, k=k: f.counts[k], COUNT),
-                                      ("% of respondents",
-                                       lambda f, k=k: f.pct_respondents[k] / 100, PCT)):
-                put_text(ws, row, 1, option)
-                put_text(ws, row, 2, measure)
-                for j, (_, obj) in enumerate(columns, start=3):
-                    f = figs(obj)
-                    if f is None:
-                        put_suppressed(ws, row, j)
-                    else:
-                        put_number(ws, row, j, get(f), fmt)
-                if measure != "Count":  # the option's test by each breakdown
-                    for t, bid in enumerate(tested, start=3 + len(columns)):
-                        test = next((x for x in m.tests[bid] if x.option == option), None)
-                        if test is not None:
-                            put_number(ws, row, t, test.p_adjusted, P_VALUE)
-                row += 1
-        if tested:
-            names = sorted({x.name for bid in tested for x in m.tests[bid]})
-            put_text(ws, row, 1, f"Each option tested by group (ticked or not): "
-                     f"{', '.join(names)}; p adjusted across the options of the question "
-                     f"({CORRECTION_NAMES.get(results.settings.correction, results.settings.correction)}).",
-                     font=_MUTED)
-            row += 1
-        row += 1
-    _widths(ws, {1: 30, 2: 18, **{3 + j: 14 for j in range(40)}})
-
-
-def _indices_sheet(ws: Worksheet, results: SurveyResults) -> None:
-    """Composite indices (0-100): overall and by group, then their reliability."""
-    labels = {b.id: b.label for b in results.breakdowns}
-    put_text(ws, 1, 1, "Indices", font=_TITLE)
-    put_text(ws, 2, 1, "Composite scores from 0 (every answer most negative) to 100 (most "
-             "positive), with standard errors, for respondents who answered enough of the "
-             f"index's statements. {SUPPRESSED} = not shown.", font=_MUTED)
-    row = 4
-    for x in results.indices:
-        columns: list[tuple[str, Any]] = [("All staff", None)]
-        for bid, groups in x.by.items():
-            columns += [(f"{labels.get(bid, bid)}: {g.group}", g) for g in groups]
-        put_text(ws, row, 1, x.label, font=_BOLD)
-        put_text(ws, row, 2, f"id {x.id}; statements: {', '.join(x.items)}", font=_MUTED)
-        row += 1
-        put_text(ws, row, 1, "Measure", font=_BOLD).fill = _HEAD_FILL
-        for j, (name, _) in enumerate(columns, start=2):
-            cell = put_text(ws, row, j, name, font=_BOLD)
-            cell.fill = _HEAD_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="right")
-        row += 1
-        for measure, overall, get, fmt in (
-                ("Score (0-100)", x.score, lambda g: g.mean, MEAN),
-                ("Standard error", x.se, lambda g: g.se, "0.000"),
-                ("Base (n)", x.n, lambda g: g.n, COUNT)):
-            put_text(ws, row, 1, measure)
-            put_number(ws, row, 2, overall, fmt)
-            for j, (_, g) in enumerate(columns[1:], start=3):
-                if g.suppressed:
-                    put_suppressed(ws, row, j)
-                else:
-                    put_number(ws, row, j, get(g), fmt)
-            row += 1
-        put_text(ws, row, 1, "Cronbach's alpha")
-        put_number(ws, row, 2, x.alpha, "0.000")
-        put_text(ws, row, 3, f"n = {x.alpha_n:,} who answered every statement", font=_MUTED)
-        row += 1
-        put_text(ws, row, 1, "Statement", font=_BOLD).fill = _HEAD_FILL
-        put_text(ws, row, 2, "Alpha if deleted", font=_BOLD).fill = _HEAD_FILL
-        put_text(ws, row, 3, "Item-rest correlation", font=_BOLD).fill = _HEAD_FILL
-        row += 1
-        for item_id, a, r in zip(x.items, x.alpha_if_deleted, x.item_rest):
-            put_text(ws, row, 1, item_id)
-            put_number(ws, row, 2, a, "0.000")
-            put_number(ws, row, 3, r, "0.000")
-            row += 1
-        row += 1
-    _widths(ws, {1: 26, **{2 + j: 14 for j in range(60)}})
 
 
 def _weighting_facts(weighting: dict[str, Any] | None) -> list[tuple[str, Any]]:
@@ -451,9 +289,9 @@ def _weighting_facts(weighting: dict[str, Any] | None) -> list[tuple[str, Any]]:
 def _index_sheet(ws: Worksheet, results: SurveyResults, sheets: Sequence[tuple[str, str]]
                  ) -> None:
     s = results.settings
-    put_text(ws, 1, 1, safe_text(results.title), font=_TITLE)
+    put_text(ws, 1, 1, safe_text(results.title), font=TITLE)
     put_text(ws, 2, 1, "Tab book: every statement overall and by group, at full precision.",
-             font=_MUTED)
+             font=MUTED)
     facts = [
         ("Source", Path(results.source).name if results.source else ""),
         ("Respondents", results.respondents),
@@ -468,7 +306,7 @@ def _index_sheet(ws: Worksheet, results: SurveyResults, sheets: Sequence[tuple[s
     ]
     row = 4
     for name, value in facts:
-        put_text(ws, row, 1, name, font=_BOLD)
+        put_text(ws, row, 1, name, font=BOLD)
         if isinstance(value, (int, float)):
             put_number(ws, row, 2, value, "General" if isinstance(value, float) else COUNT)
             ws.cell(row=row, column=2).alignment = Alignment(horizontal="left")
@@ -476,7 +314,7 @@ def _index_sheet(ws: Worksheet, results: SurveyResults, sheets: Sequence[tuple[s
             put_text(ws, row, 2, value)
         row += 1
     row += 1
-    put_text(ws, row, 1, "Sheets", font=_BOLD)
+    put_text(ws, row, 1, "Sheets", font=BOLD)
     row += 1
     for title, about in sheets:
         cell = put_text(ws, row, 1, title)
@@ -486,7 +324,7 @@ def _index_sheet(ws: Worksheet, results: SurveyResults, sheets: Sequence[tuple[s
         put_text(ws, row, 2, about)
         row += 1
     row += 1
-    put_text(ws, row, 1, "Key", font=_BOLD)
+    put_text(ws, row, 1, "Key", font=BOLD)
     row += 1
     for mark, meaning in (
             (SUPPRESSED, (f"Not shown, to protect anonymity: fewer than {s.min_group} "
@@ -512,16 +350,18 @@ def _index_sheet(ws: Worksheet, results: SurveyResults, sheets: Sequence[tuple[s
                       "exact test where expected counts are small; Rao-Scott's design-based "
                       "F when weighted), and of its mean scores: Kruskal-Wallis (Wald F "
                       "when weighted)."))):
-        put_text(ws, row, 1, mark, font=_BOLD)
-        put_text(ws, row, 2, meaning).alignment = _WRAP
+        put_text(ws, row, 1, mark, font=BOLD)
+        put_text(ws, row, 2, meaning).alignment = WRAP
         row += 1
-    _widths(ws, {1: 32, 2: 90})
+    widths(ws, {1: 32, 2: 90})
 
 
 # --- workbook ---------------------------------------------------------------------------
 
-def build_workbook(results: SurveyResults) -> Workbook:
-    """The tab book as an openpyxl workbook (not yet saved)."""
+def build_workbook(results: SurveyResults, *, comparison: WaveComparison | None = None
+                   ) -> Workbook:
+    """The tab book as an openpyxl workbook (not yet saved); a "Change" sheet when
+    ``comparison`` is given."""
     if not results.suppression_applied:
         raise ValueError("results must pass through surveykit.suppress() before rendering")
     wb = Workbook()
@@ -540,13 +380,19 @@ def build_workbook(results: SurveyResults) -> Workbook:
         sheets.append((ws.title, f"Every statement by {b.label.lower()}, with tests"))
     if results.multi:
         ws = wb.create_sheet(sheet_title("Tick all", taken))
-        _multi_sheet(ws, results)
+        multi_sheet(ws, results)
         sheets.append((ws.title, "Tick-all-that-apply questions, overall and by group"))
     if results.indices:
         ws = wb.create_sheet(sheet_title("Indices", taken))
-        _indices_sheet(ws, results)
+        indices_sheet(ws, results)
         sheets.append((ws.title, "Composite indices (0-100) overall and by group, "
                                  "with reliability"))
+    if comparison is not None:
+        ws = wb.create_sheet(sheet_title("Change", taken))
+        change_sheet(ws, results, comparison)
+        sheets.append((ws.title, "Change in % positive between waves ("
+                                 f"{', '.join(comparison.waves)}), overall and by group, "
+                                 "with tests"))
     _index_sheet(index, results, sheets)
     stamp = (fixed_timestamp() or DEFAULT_DATE).astimezone(timezone.utc).replace(tzinfo=None)
     wb.properties.created = stamp
@@ -571,9 +417,22 @@ def _fixed_zip(data: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
-def render_xlsx(results: SurveyResults, path: str | Path | None = None) -> bytes:
-    """Render the tab book; write it to ``path`` when given. Returns the bytes."""
-    wb = build_workbook(results)
+def render_xlsx(results: SurveyResults, path: str | Path | None = None, *,
+                comparison: WaveComparison | None = None) -> bytes:
+    """Render the tab book; write it to ``path`` when given. Returns the bytes.
+
+    Parameters
+    ----------
+    results
+        Suppressed results.
+    path
+        Where to write ``tables.xlsx``.
+    comparison
+        Earlier waves compared with this one: adds a "Change" sheet (every change tested,
+        the trend per statement, what was not compared). None: the single-wave workbook,
+        unchanged.
+    """
+    wb = build_workbook(results, comparison=comparison)
     buf = io.BytesIO()
     archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     ExcelWriter(wb, archive).save()  # not openpyxl.save_workbook: it stamps "now"
