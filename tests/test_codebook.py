@@ -189,3 +189,19 @@ def test_multi_question_of_category_columns(tmp_path):
 def test_bad_multi_questions(spec, needle):
     with pytest.raises(CodebookError, match=needle):
         parse_codebook(yaml.safe_load(f"items: [{{id: q, scale: agree5}}]\nmulti:\n  - {spec}"))
+
+
+def test_a_survey_nobody_answered_is_an_error_and_an_empty_item_a_warning():
+    from surveykit import InputError
+
+    cb = parse_codebook({"items": [{"id": "q1", "column": "Q1", "scale": "agree5"},
+                                   {"id": "q2", "column": "Q2", "scale": "agree5"}]})
+    blank = pd.DataFrame({"Q1": [None, " ", None], "Q2": [None, None, ""]})
+    with pytest.raises(InputError) as err:
+        Survey.from_frame(blank, cb, source="s.csv")
+    assert err.value.one_line() == ("s.csv: no answers: none of the 3 response(s) answers any "
+                                    "item or multi question the codebook lists (every cell "
+                                    "in those columns is blank)")
+    half = pd.DataFrame({"Q1": ["Agree", None, "Disagree"], "Q2": [None, None, ""]})
+    survey = Survey.from_frame(half, cb)
+    assert survey.warnings == ("no answers at all to 1 question(s): q2 (column 'Q2')",)

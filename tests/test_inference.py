@@ -375,12 +375,12 @@ def test_infer_from_spss_value_labels(tmp_path):
 NO_ITEMS = {  # files with nothing to score, and the honest error each gets
     "HH-cran/NZScienceTeaching.csv": "aggregated",
     "HH-cran/ProfChal.csv": "aggregated",
-    "qualtRics/sample.csv": "no survey items recognised",  # one response, one coded answer
-    "qualtRics/sample_legacy.csv": "no survey items recognised",
+    "qualtRics/sample.csv": "only 1 response",  # one response, one coded answer
+    "qualtRics/sample_legacy.csv": "only 1 response",
     "pyreadstat-test_data/missing_char.sav": "no survey items recognised",
     "pyreadstat-test_data/missing_test.sav": "no survey items recognised",
     "spss_codebook_export/spss27.sav": "no survey items recognised",
-    "spss_codebook_export/spss_variable_types.sav": "no survey items recognised",
+    "spss_codebook_export/spss_variable_types.sav": "only 1 response",
     "surveydata-andrie/membersurvey_variable_labels.csv": "no survey items recognised",
 }
 MULTI_ONLY = {  # no scaled items, but tick-all-that-apply questions to report

@@ -197,6 +197,8 @@ def test_formulas_without_cached_values_read_as_blank(tmp_path):
     rows = [["id", "Q1", "calc"], [1, "Agree", "=1+1"], [2, "Disagree", "=1+2"]]
     table = read_table(xlsx(tmp_path / "f.xlsx", rows))
     assert table.frame["calc"].isna().all()  # calamine never evaluates a formula
+    assert any("'calc' are blank" in w and "formulas whose results were never saved" in w
+               for w in table.warnings)
 
 
 def test_merged_header_cells_are_named_after_the_merged_cell(tmp_path):

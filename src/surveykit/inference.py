@@ -207,6 +207,11 @@ def infer_codebook(data: Any, *, title: str = "Staff survey") -> Codebook:
     frame, meta = _unpack(data)
     source = getattr(meta, "source", None)
     _refuse_aggregated(frame, source)
+    if len(frame) < 2:
+        raise CodebookError(f"only {len(frame)} response: too few to tell a scale from its "
+                            "answers, and no result could be shown without revealing that "
+                            "person's answers; write a codebook by hand to validate the file",
+                            path=source)
     questions = dict(getattr(meta, "question_text", {}) or {})
     draft = _Draft()
     for found in (declared_multi(frame, getattr(meta, "multi_sets", ()) or (), questions,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from surveykit.errors import CodebookError
+from surveykit.errors import CodebookError, InputError
 from surveykit.model import Breakdown, Codebook, Item, MultiResponse, _code_key, normalise_label
 
 _UNTICKED = {"", "0", "no", "false", "not selected", "unchecked", "unticked", "nan", "none"}
@@ -132,6 +132,7 @@ class Survey:
         ticks, answered = {}, {}
         for m in codebook.multi:
             ticks[m.id], answered[m.id] = _code_multi(frame, m, source, first_data_row)
+        _check_answers(item_codes, codebook, answered, len(frame), source, warnings)
         weights = None
         if codebook.weight:
             weights = _read_weights(frame[codebook.weight], codebook.weight, source,
@@ -146,6 +147,23 @@ class Survey:
         """The same responses under another codebook (e.g. extra breakdowns)."""
         return Survey.from_frame(self.responses, codebook, source=self.source,
                                  first_data_row=self.first_data_row)
+
+
+def _check_answers(item_codes: np.ndarray, codebook: Codebook, answered: dict,
+                   n: int, source: str, warnings: list[str]) -> None:
+    """No answer to anything is an error (there is nothing to report); an item or multi
+    question nobody answered is a warning, as its results will be empty."""
+    item_n = (item_codes >= 0).sum(axis=0) if item_codes.size else np.zeros(0, dtype=int)
+    multi_n = {mid: int(a.sum()) for mid, a in answered.items()}
+    if not item_n.any() and not any(multi_n.values()):
+        raise InputError(f"no answers: none of the {n} response(s) answers any item or "
+                         "multi question the codebook lists (every cell in those columns is "
+                         "blank)", path=source or None)
+    empty = [f"{i.id} (column {i.column!r})" for i, k in zip(codebook.items, item_n) if not k]
+    empty += [f"{mid}" for mid, k in multi_n.items() if not k]
+    if empty:
+        warnings.append(f"no answers at all to {len(empty)} question(s): "
+                        + ", ".join(empty[:5]) + (" ..." if len(empty) > 5 else ""))
 
 
 def _code_item(values: pd.Series, item: Item, source: str, first_row: int) -> np.ndarray:

@@ -9,6 +9,8 @@ only a fallback, for the rare ``.xlsx`` calamine rejects.
 from __future__ import annotations
 
 import re
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -163,5 +165,34 @@ def read_excel(path: Path, *, source: str | None = None, sheet: str | int | None
                          path=source) from None
     if not rows or not any(c not in ("", None) for row in rows for c in row):
         raise InputError(f"worksheet '{name}' is empty", path=source)
-    return table_from_grid(_grid(rows), source=source, fmt="excel", header_row=header_row,
-                           keep_metadata=keep_metadata, sheet=name, tidy=True)
+    table = table_from_grid(_grid(rows), source=source, fmt="excel", header_row=header_row,
+                            keep_metadata=keep_metadata, sheet=name, tidy=True)
+    blank = [str(c) for c in table.frame.columns if table.frame[c].isna().all()]
+    if blank and _uncached_formulas(path):
+        note = (f"column(s) {', '.join(map(repr, blank[:5]))} are blank, and the workbook "
+                "holds formulas whose results were never saved (it was written by a program, "
+                "not Excel); surveykit does not evaluate formulas: open and save the file in "
+                "Excel to keep their results")
+        table = replace(table, warnings=(*table.warnings, note))
+    return table
+
+
+_FORMULA_CELL = re.compile(rb"<c\b[^>]*>(?:(?!</c>).)*?<f\b(?:(?!</c>).)*?</c>", re.DOTALL)
+_CACHED = re.compile(rb"<v>[^<]+</v>")
+
+
+def _uncached_formulas(path: Path) -> bool:
+    """Whether any worksheet has a formula cell without a saved result (``<v>``).
+
+    Only asked when a column reads blank, so the sheet XML is scanned rarely."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for part in zf.namelist():
+                if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+                    xml = zf.read(part)
+                    if b"<f" in xml and any(not _CACHED.search(m.group(0))
+                                            for m in _FORMULA_CELL.finditer(xml)):
+                        return True
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+    return False
