@@ -6,6 +6,7 @@ committed.
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 import zlib
@@ -254,3 +255,153 @@ def test_parquet_without_rows(tmp_path):
     pd.DataFrame({"id": pd.Series([], dtype=int), "Q1": pd.Series([], dtype=str)}).to_parquet(
         path)
     raises(path, "columns but no rows")
+
+
+# ---------------------------------------------------------------- the corpus through the CLI
+#
+# Each broken file goes through `surveykit analyse` and `surveykit init` as an analyst would
+# run them: the exit code, the one line on stderr, no output written (not even a folder),
+# and the input file byte for byte as it was.
+
+def _bomb(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("responses.csv", b"0" * (20 * 1024**2))
+    return path
+
+
+def _locked(path: Path) -> Path:
+    path.write_bytes(OLE2_SIGNATURE + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le")
+                     + b"\x00" * 2048)
+    return path
+
+
+def _truncated(path: Path) -> Path:
+    good = xlsx(path.with_name("good.xlsx"), GOOD_ROWS).read_bytes()
+    path.write_bytes(good[: len(good) // 2])
+    return path
+
+
+def _write(name: str, data: bytes):
+    def make(path: Path) -> Path:
+        path = path.with_name(name)
+        path.write_bytes(data)
+        return path
+    return make
+
+
+FAILS = {  # case -> (make the file in tmp_path, pattern of the one-line message)
+    "empty file": (_write("empty.csv", b""), r"empty\.csv: the file is empty$"),
+    "empty workbook file": (_write("empty.xlsx", b""), r"empty\.xlsx: the file is empty$"),
+    "truncated xlsx": (_truncated, r"cut\.xlsx: not a readable Excel workbook: the file is "
+                                   r"truncated or corrupt"),
+    "corrupt xlsx": (_write("junk.xlsx", b"PK\x03\x04" + b"\x07" * 300),
+                     r"junk\.xlsx: not a readable Excel workbook"),
+    "zip bomb": (_bomb, r"bomb\.zip: the archive expands \d+ times \(over 100x\): refusing "
+                        r"a possible zip bomb"),
+    "password-protected workbook": (_locked, r"locked\.xlsx: the workbook is "
+                                             r"password-protected"),
+    "only headers": (_write("headers.csv", b"id,Team,Q1\r\n"),
+                     r"headers\.csv: the file has a header row but no responses"),
+    "single respondent": (_write("one.csv", b"id,Team,Q1,Q2\n1,North,Agree,Disagree\n"),
+                          r"one\.csv: only 1 response: too few"),
+    "all answers missing": (_write("blank.csv", b"id,Q1,Q2\n1,,\n2,,\n3,,\n"),
+                            r"blank\.csv: no survey items recognised"),
+    "aggregated counts": (_write("counts.csv", b"Strongly disagree,Disagree,Neutral,Agree,"
+                                               b"Strongly agree,Question\n1,2,17,51,25,Q1\n"
+                                               b"2,6,19,40,32,Q2\n"),
+                          r"counts\.csv: this looks like a table of counts already "
+                          r"aggregated"),
+    "binary junk named csv": (_write("data.csv", bytes(range(256)) * 20),
+                              r"data\.csv: this is not a text file"),
+}
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file()}
+
+
+@pytest.mark.parametrize("case", list(FAILS))
+@pytest.mark.parametrize("command", ["analyse", "init"])
+def test_bad_input_through_the_cli(tmp_path, case, command):
+    from typer.testing import CliRunner
+
+    from surveykit.cli import app
+
+    make, pattern = FAILS[case]
+    path = make(tmp_path / {"zip bomb": "bomb.zip", "password-protected workbook":
+                            "locked.xlsx", "truncated xlsx": "cut.xlsx"}.get(case, "x"))
+    before = _snapshot(tmp_path)
+    target = tmp_path / ("out" if command == "analyse" else "codebook.yaml")
+    result = CliRunner().invoke(app, [command, str(path), "-o", str(target)])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("surveykit: error: "), result.stderr
+    assert re.search(pattern, lines[0]), lines[0]
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    assert not target.exists()  # no paper, no draft codebook, not even an empty folder
+    assert _snapshot(tmp_path) == before  # the input untouched, nothing left beside it
+
+
+WARNS = {  # files analysis can still be honest about: exit 0, outputs, and a warning
+    "unexpected encoding": ("ru.csv", "id,Отдел,Q1\n" + "".join(
+        f"{i},{'Финансы' if i % 2 else 'Кадры'},{'Agree' if i % 3 else 'Disagree'}\n"
+        for i in range(40)), "cp1251", r"not UTF-8: decoded as"),
+    "Excel cp1252": ("w.csv", "id,Team,Q1\n" + "".join(
+        f"{i},{'Café' if i % 2 else 'Thé'},{'Agree' if i % 3 else 'Disagree'}\n"
+        for i in range(40)), "cp1252", r"not UTF-8: decoded as cp1252"),
+}
+
+
+@pytest.mark.parametrize("case", list(WARNS))
+def test_unexpected_encoding_through_the_cli(tmp_path, case):
+    from typer.testing import CliRunner
+
+    from surveykit.cli import app
+
+    name, text, encoding, pattern = WARNS[case]
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    data = path.read_bytes()
+    runner = CliRunner()
+    # init and validate say what the reader assumed ...
+    for args in (["init", str(path), "-o", str(tmp_path / "cb.yaml")], ["validate", str(path)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert any(re.search(pattern, line) for line in result.stderr.splitlines()
+                   if line.startswith("warning: ")), result.stderr
+    # ... and analyse reads the file as decoded: the group names come out right.
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["analyse", str(path), "--out", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    text_out = (out / "results.json").read_text(encoding="utf-8")
+    assert json.loads(text_out)["respondents"] == 40
+    assert ("Финансы" in text_out) if encoding == "cp1251" else ("Café" in text_out)
+    assert path.read_bytes() == data
+
+
+def test_merged_header_and_formula_columns_through_the_cli(tmp_path):
+    """Merged header cells and formulas read with warnings; analysis goes on."""
+    from typer.testing import CliRunner
+
+    from surveykit.cli import app
+
+    rows = [["id", "Satisfaction", None, "Team", "calc"]] + [
+        [i, ["Satisfied", "Dissatisfied", "Very satisfied"][i % 3],
+         ["Dissatisfied", "Satisfied"][i % 2], ["North", "South"][i % 2], f"=A{i + 1}*2"]
+        for i in range(1, 25)]
+    path = xlsx(tmp_path / "m.xlsx", rows, merge="B1:C1")
+    data = path.read_bytes()
+    runner = CliRunner()
+    result = runner.invoke(app, ["validate", str(path)])
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert any("merged header" in w and "'Satisfaction (2)'" in w for w in warnings)
+    assert any("'calc' are blank" in w for w in warnings)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["analyse", str(path), "--out", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert [i["label"] for i in payload["items"]] == ["Satisfaction", "Satisfaction (2)"]
+    assert path.read_bytes() == data

@@ -53,7 +53,14 @@ def decode(data: bytes, source: str) -> tuple[str, str, str | None]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:200_000]).best()
+    matches = list(from_bytes(data[:200_000]))
+    best = matches[0] if matches else None
+    if best is not None and best.encoding.startswith("mac_"):
+        # Short Cyrillic or Greek samples score Mac code pages first, but files come from
+        # Windows: take its code page when it reads the bytes as cleanly.
+        best = next((m for m in matches if not m.encoding.startswith("mac_")
+                     and m.chaos <= best.chaos + 0.05 and m.coherence >= 0.5 * best.coherence),
+                    best)
     guess = best.encoding if best is not None else None
     if guess is None:
         raise InputError("cannot tell the text encoding of this file; save it as "
