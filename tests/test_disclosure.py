@@ -37,7 +37,8 @@ def test_not_stated_respondents_are_protected_too():
        st.integers(min_value=0, max_value=20), st.integers(min_value=2, max_value=15))
 @settings(max_examples=500, deadline=None)
 def test_hidden_sizes_cannot_be_derived_by_subtraction(sizes, not_stated, k):
-    """Whatever is shown, total minus shown groups covers 0 or >= 2 hidden sets of >= k."""
+    """Whatever is shown, total minus shown groups gives nobody, or the not stated alone
+    when there are at least k of them, or at least two hidden sets with k people."""
     sizes = np.array(sizes, dtype=float)
     state = protect(sizes, k, hidden_unshown=not_stated)
     primary = (sizes > 0) & (sizes < k)
@@ -46,7 +47,10 @@ def test_hidden_sizes_cannot_be_derived_by_subtraction(sizes, not_stated, k):
     derivable = hidden.sum() + not_stated  # what the total minus the shown groups gives
     members = len(hidden) + (not_stated > 0)
     if members and len(sizes[(state == 0) & (sizes > 0)]):
-        assert members >= 2 and derivable >= k
+        if len(hidden) == 0:  # only the not stated: no group's figure is revealed
+            assert not_stated >= k
+        else:
+            assert members >= 2 and derivable >= k
     if members == 1 and not_stated == 0:  # could not be covered: everything else is empty
         assert len(sizes[(state == 0) & (sizes > 0)]) == 0
 
@@ -113,3 +117,10 @@ def test_renderers_refuse_unsuppressed_results():
 def test_min_group_one_hides_nothing():
     results = suppress(analyse(_survey_with_small_group()), min_group=1)
     assert not any(g.suppressed for g in results.breakdowns[0].groups)
+
+
+def test_enough_not_stated_need_no_cover():
+    # 15 people without a group are at least the threshold: nothing needs hiding
+    assert protect(np.array([50, 30, 12]), 10, hidden_unshown=15).tolist() == [0, 0, 0]
+    # but as cover for a small group they must not be counted twice
+    assert protect(np.array([50, 6, 30]), 10, hidden_unshown=15).tolist() == [0, 1, 0]
