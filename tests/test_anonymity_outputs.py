@@ -580,6 +580,12 @@ def test_hidden_sector_is_not_rebuilt_from_its_sites():
             sites_of_h = [g for g in payload_groups(payload, where, "site") if g["group"] in
                           ("H1", "H2")]
             assert any(g["suppressed"] for g in sites_of_h), where
+    # the sector x site fieldwork table (mostly zeros) does not give the sites away either
+    sectors = ["A", "Tiny", "H", "B"]
+    truth = [[cells.get((s, None, site), 0) for site in sites] for s in sectors]
+    assert payload["cross"][0]["rows"] == "sector"
+    assert_fieldwork_unsolvable(payload, truth, [sum(r) for r in truth],
+                                [sum(c) for c in zip(*truth)])
 
 
 def payload_groups(payload, where, breakdown):
