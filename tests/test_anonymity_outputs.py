@@ -53,7 +53,7 @@ HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None
 
 # --- building surveys ---------------------------------------------------------------------
 
-def codebook(sectors, roles=None, sites=None, weight=None):
+def codebook(sectors, roles=None, sites=None, weight=None, text=False):
     breakdowns = [{"id": "sector", "column": "Sector", "label": "Sector",
                    "groups": list(sectors)}]
     if roles:
@@ -77,6 +77,8 @@ def codebook(sectors, roles=None, sites=None, weight=None):
     }
     if weight:
         raw["weight"] = weight
+    if text:
+        raw["text"] = [{"id": "comments", "column": "Comments", "label": "Any comments?"}]
     return parse_codebook(raw)
 
 
@@ -96,6 +98,7 @@ def frame(cells, seed=0, skew=None):
             ticks = [o for o in OPTIONS if rng.random() < 0.4]
             rows.append({"Sector": sector, "Role": role, "Site": site, "Q1": q1, "Q2": q2,
                          "Barriers": ";".join(ticks),
+                         "Comments": f"Remark from {sector} number {len(rows)}",
                          "Weight": float(rng.choice([0.5, 1.0, 1.5, 2.0]))})
     return pd.DataFrame(rows)
 
@@ -416,6 +419,24 @@ def test_planted_fieldwork_table_cannot_be_solved(planted):
         printed = next(r for r in cross if r[0] == s)[1:3]
         assert [c if not c.startswith(SUPPRESSED_MARK) else None for c in printed] == \
             [None if v is None else str(v) for v in row]
+
+
+def test_comments_only_for_large_shown_groups(tmp_path):
+    """Comments are listed for groups of at least 20 whose figures are shown: never for a
+    hidden group, nor for a shown one under the comment threshold."""
+    cells = dict(PLANTED)
+    cells[("Mid", "Front")] = 15  # shown in the figures, too small for comments
+    sectors = SECTORS + ["Mid"]
+    df = frame(cells, seed=11, skew=PLANTED_SKEW)
+    out = run(tmp_path, "comments", df, codebook(sectors, ROLES, text=True),
+              formats=[f for f in ("html", "pdf") if f in FORMATS], comments=True)
+    texts = [" ".join(html_tables(out / "briefing.html").text)]
+    if (out / "briefing.pdf").exists() and HAVE_PDFTOTEXT:
+        texts.append(" ".join(pdf_text(out / "briefing.pdf").split()))
+    for text in texts:
+        assert "Remark from Health" in text and "Remark from Care" in text
+        for group in ("Tiny", "Small", "Mid"):
+            assert f"Remark from {group}" not in text, group
 
 
 # --- indistinguishability: how the hidden groups split changes nothing ---------------
