@@ -124,3 +124,96 @@ def test_enough_not_stated_need_no_cover():
     assert protect(np.array([50, 30, 12]), 10, hidden_unshown=15).tolist() == [0, 0, 0]
     # but as cover for a small group they must not be counted twice
     assert protect(np.array([50, 6, 30]), 10, hidden_unshown=15).tolist() == [0, 1, 0]
+
+
+# --- what is redone once groups are hidden: against independent references -------------
+
+def _hidden_survey():
+    """Teams of 40, 25, 4 (hidden) and 15 (hidden as cover) with two 5-point items."""
+    return _survey_with_small_group(4)
+
+
+def test_tests_use_the_hidden_groups_only_as_one_remainder():
+    """scipy ``chi2_contingency(correction=False)`` on shown teams + the remainder."""
+    from scipy.stats import chi2_contingency
+
+    results = suppress(analyse(_hidden_survey()), min_group=10)
+    for item in results.items:
+        ib = item.by["team"]
+        shown = [list(g.figures.counts) for g in ib.groups if not g.suppressed]
+        rest = [o - sum(col) for o, col in zip(item.overall.counts, zip(*shown))]
+        table = np.array(shown + [rest])
+        table = table[:, table.sum(axis=0) > 0]
+        stat, p, df, expected = chi2_contingency(table, correction=False)
+        assert ib.test.statistic == pytest.approx(stat, rel=1e-12)
+        assert ib.test.df == df
+        assert ib.test.min_expected == pytest.approx(expected.min(), rel=1e-12)
+        assert ib.test.n == item.overall.n
+        if ib.test.p_method == "asymptotic":
+            assert ib.test.p_value == pytest.approx(p, rel=1e-9)
+
+
+def test_corrections_are_over_the_shown_tests():
+    """statsmodels ``multipletests(method="holm")`` over the items' tests, and over the
+    shown groups' group-vs-rest tests only."""
+    from statsmodels.stats.multitest import multipletests
+
+    results = suppress(analyse(_hidden_survey()), min_group=10)
+    raw = [i.by["team"].test.p_value for i in results.items]
+    expected = multipletests(raw, method="holm")[1]
+    assert [i.by["team"].test.p_adjusted for i in results.items] == pytest.approx(expected)
+    shown = [g for i in results.items for g in i.by["team"].groups if not g.suppressed]
+    expected = multipletests([g.vs_rest.p_value for g in shown], method="holm")[1]
+    assert [g.vs_rest.p_adjusted for g in shown] == pytest.approx(expected, rel=1e-12)
+
+
+def test_letters_compare_shown_groups_only():
+    """Holm over the pairs of shown teams of each item (statsmodels ``proportions_ztest``),
+    letters for p < 0.01 (upper case) or < 0.05 (lower case)."""
+    from statsmodels.stats.multitest import multipletests
+    from statsmodels.stats.proportion import proportions_ztest
+
+    rng = np.random.default_rng(9)
+    teams = ["Alpha"] * 60 + ["Bravo"] * 60 + ["Tiny"] * 5 + ["Charlie"] * 50
+    labels = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
+              "Strongly agree"]
+    p = {"Alpha": [.1, .1, .1, .4, .3], "Bravo": [.3, .3, .2, .1, .1], "Tiny": [1, 0, 0, 0, 0],
+         "Charlie": [.2, .2, .2, .2, .2]}
+    frame = pd.DataFrame({"Team": teams, "Q1": [rng.choice(labels, p=p[t]) for t in teams]})
+    cb = load_codebook_text("""
+items:
+  - {id: q1, column: Q1, scale: agree5}
+breakdowns:
+  - {id: team, column: Team, groups: [Alpha, Bravo, Tiny, Charlie]}
+""")
+    results = suppress(analyse(Survey.from_frame(frame, cb)), min_group=10)
+    groups = results.item("q1").by["team"].groups
+    shown = [g for g in groups if not g.suppressed]
+    assert [g.group for g in groups if g.suppressed] == ["Tiny", "Charlie"]
+    pos = {g.group: sum(c for c, pol in zip(g.figures.counts, (-1, -1, 0, 1, 1)) if pol > 0)
+           for g in shown}
+    n = {g.group: g.figures.n for g in shown}
+    pairs = [(a, b) for i, a in enumerate(pos) for b in list(pos)[i + 1:]]
+    raw = [proportions_ztest([pos[a], pos[b]], [n[a], n[b]])[1] for a, b in pairs]
+    adjusted = dict(zip(pairs, multipletests(raw, method="holm")[1]))
+    letter = {g.group: g.letter for g in groups}
+    for g in shown:
+        expected = []
+        for h in shown:
+            key = (g.group, h.group) if (g.group, h.group) in adjusted else (h.group, g.group)
+            if h is g or pos[g.group] / n[g.group] <= pos[h.group] / n[h.group]:
+                continue
+            if adjusted[key] < 0.01:
+                expected.append(letter[h.group])
+            elif adjusted[key] < 0.05:
+                expected.append(letter[h.group].lower())
+        assert list(g.higher_than) == expected, g.group
+    assert any(g.higher_than for g in shown)  # Alpha is well above Bravo
+
+
+def test_nothing_hidden_leaves_the_tests_alone():
+    unsuppressed = analyse(_survey_with_small_group(12))
+    results = suppress(unsuppressed, min_group=10)
+    assert not any(g.suppressed for g in results.breakdowns[0].groups)
+    for before, after in zip(unsuppressed.items, results.items):
+        assert after.by == before.by
