@@ -217,3 +217,32 @@ def test_nothing_hidden_leaves_the_tests_alone():
     assert not any(g.suppressed for g in results.breakdowns[0].groups)
     for before, after in zip(unsuppressed.items, results.items):
         assert after.by == before.by
+
+
+def test_tick_all_tests_use_the_remainder():
+    """scipy ``chi2_contingency`` on ticked / not ticked by shown teams + the remainder."""
+    from scipy.stats import chi2_contingency
+
+    rng = np.random.default_rng(4)
+    teams = ["Alpha"] * 40 + ["Bravo"] * 30 + ["Tiny"] * 3 + ["Charlie"] * 20
+    ticks = [";".join(o for o in ("Time", "Money") if rng.random() < 0.5) for _ in teams]
+    frame = pd.DataFrame({"Team": teams, "B": ticks,
+                          "Q1": rng.choice(["Agree", "Disagree"], len(teams))})
+    cb = load_codebook_text("""
+items:
+  - {id: q1, column: Q1, scale: agree5}
+multi:
+  - {id: b, column: B, separator: ";", options: [Time, Money]}
+breakdowns:
+  - {id: team, column: Team, groups: [Alpha, Bravo, Tiny, Charlie]}
+""")
+    m = suppress(analyse(Survey.from_frame(frame, cb)), min_group=10).multi[0]
+    shown = [g.figures for g in m.by["team"] if not g.suppressed]
+    assert len(shown) == 2
+    for j, test in enumerate(m.tests["team"]):
+        yes = [f.counts[j] for f in shown] + [m.overall.counts[j] - sum(f.counts[j] for f in shown)]
+        base = [f.n for f in shown] + [m.overall.n - sum(f.n for f in shown)]
+        stat, p, df, _ = chi2_contingency(np.array([yes, np.subtract(base, yes)]),
+                                          correction=False)
+        assert test.statistic == pytest.approx(stat, rel=1e-12) and test.df == df
+        assert test.p_value == pytest.approx(p, rel=1e-9)
