@@ -168,9 +168,9 @@ def _overflow(html: str) -> float:
     import weasyprint
     from weasyprint.formatting_structure import boxes
 
-    from surveykit.render.pdf import _no_fetch
+    from surveykit.render.pdf import url_fetcher
 
-    document = weasyprint.HTML(string=html, url_fetcher=_no_fetch).render()
+    document = weasyprint.HTML(string=html, url_fetcher=url_fetcher()).render()
     worst = -1e9
     for page in document.pages:
         page_box = page._page_box

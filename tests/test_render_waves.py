@@ -309,11 +309,11 @@ def test_pdf_shows_the_change_and_fits_the_page(waves, tmp_path):
 
     from surveykit.render import render_pdf
     from surveykit.render.change import headline
-    from surveykit.render.pdf import _no_fetch, print_html
+    from surveykit.render.pdf import print_html, url_fetcher
 
     results, _, three = waves
     html = print_html(results, comparison=three)
-    document = weasyprint.HTML(string=html, url_fetcher=_no_fetch).render()
+    document = weasyprint.HTML(string=html, url_fetcher=url_fetcher()).render()
     worst = -1e9
     for page in document.pages:
         right = page._page_box.content_box_x() + page._page_box.width

@@ -41,13 +41,27 @@ def pdf_available() -> bool:
     return True
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """WeasyPrint URL fetcher: only ``data:`` URLs (the paper needs nothing else)."""
-    if url.startswith("data:"):
+def _data_only_fetcher() -> Any:
+    """WeasyPrint URL fetcher that serves only ``data:`` URLs (the charts); anything else
+    is refused, so a URL in a label can never make the PDF renderer fetch it."""
+    try:
+        from weasyprint.urls import URLFetcher  # WeasyPrint 67 and later
+    except ImportError:  # pragma: no cover - older WeasyPrint: a plain function
         from weasyprint.urls import default_url_fetcher
 
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"briefing.pdf fetches no external resources (refused {url[:60]!r})")
+        def fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            if url.startswith("data:"):
+                return default_url_fetcher(url, *args, **kwargs)
+            raise ValueError(f"briefing.pdf fetches nothing (refused {url[:60]!r})")
+
+        return fetch
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+
+
+def url_fetcher() -> Any:
+    """A fetcher for WeasyPrint that serves ``data:`` URLs only (a new one per document:
+    WeasyPrint's fetcher keeps per-request state)."""
+    return _data_only_fetcher()
 
 
 def print_html(results: SurveyResults, *, template_dir: str | Path | None = None,
@@ -93,7 +107,7 @@ def render_pdf(results: SurveyResults, path: str | Path | None = None, *,
     html = print_html(results, template_dir=template_dir, comments=comments,
                       population=population, created=created, comparison=comparison)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    document = weasyprint.HTML(string=html, url_fetcher=_no_fetch, media_type="print")
+    document = weasyprint.HTML(string=html, url_fetcher=url_fetcher(), media_type="print")
     data = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
     if path is not None:
         Path(path).write_bytes(data)
