@@ -372,48 +372,7 @@ def test_infer_from_spss_value_labels(tmp_path):
 
 # ---------------------------------------------------------------- the real exports
 
-NO_ITEMS = {  # files with nothing to score, and the honest error each gets
-    "HH-cran/NZScienceTeaching.csv": "aggregated",
-    "HH-cran/ProfChal.csv": "aggregated",
-    "qualtRics/sample.csv": "only 1 response",  # one response, one coded answer
-    "qualtRics/sample_legacy.csv": "only 1 response",
-    "pyreadstat-test_data/missing_char.sav": "no survey items recognised",
-    "pyreadstat-test_data/missing_test.sav": "no survey items recognised",
-    "spss_codebook_export/spss27.sav": "no survey items recognised",
-    "spss_codebook_export/spss_variable_types.sav": "only 1 response",
-    "surveydata-andrie/membersurvey_variable_labels.csv": "no survey items recognised",
-}
-MULTI_ONLY = {  # no scaled items, but tick-all-that-apply questions to report
-    "ask-a-manager-2021/Ask A Manager Salary Survey 2021 (Responses).xlsx",
-    "pyreadstat-test_data/simple_alltypes.sav",
-}
-
-
-def _real_files() -> list[str]:
-    if REAL is None:
-        return []
-    return sorted(str(p.relative_to(REAL)) for p in REAL.rglob("*")
-                  if p.is_file() and p.suffix in {".csv", ".xlsx", ".sav", ".zsav", ".por"})
-
-
-@needs_real
-@pytest.mark.parametrize("name", _real_files() or ["(none)"])
-def test_every_real_export_infers_and_codes(name):
-    table = read_table(REAL / name)
-    if name in NO_ITEMS:
-        with pytest.raises(CodebookError, match=NO_ITEMS[name]):
-            infer_codebook(table)
-        return
-    cb = infer_codebook(table)
-    if name in MULTI_ONLY:
-        assert not cb.items and cb.multi
-    else:
-        assert cb.items, describe_codebook(cb)
-    survey = Survey.from_frame(table.frame, cb, source=table.source,
-                               first_data_row=table.first_data_row)
-    assert survey.n == len(table.frame)
-    roundtrip(table, cb)
-    assert describe_codebook(cb)
+# Every real export through init and analyse: tests/test_ingest_real.py.
 
 
 @needs_real

@@ -73,13 +73,15 @@ _DEMOGRAPHIC = re.compile(
 # Follow-up questions only some respondents see ("If yes, ...", "Why did you leave ...?").
 _CONDITIONAL = re.compile(r"^\W*(if|why|please (explain|specify)|other)\b", re.IGNORECASE)
 _PAST = re.compile(r"\b(previous|former|past|last)\s+(jobs?|employers?|roles?|positions?|"
-                   r"posts?|organi[sz]ations?)\b", re.IGNORECASE)
+                   r"posts?|organi[sz]ations?)\b|^\W*(what|where|which) (was|were)\b",
+                   re.IGNORECASE)
 DEFAULT_BREAKDOWNS = 2  # an inferred codebook's breakdowns that analyse uses (the best)
 MAX_GROUPS = 20
 MAX_LISTED = 30  # groups of a list with write-ins pooled as "Other"
 MIN_LISTED_SHARE = 0.9
 MIN_WRITE_IN_BASE = 100  # fewer answers cannot tell listed answers from write-ins
 MIN_WRITE_INS = 5
+MAX_DESCRIPTIVE_LABEL = 80  # "How many years of professional work experience do you have?"
 MAX_BREAKDOWN_LABEL = 150  # a long scenario question is an answer to analyse, not a group
 
 
@@ -402,11 +404,13 @@ def _breakdown_rank(name: str, label: str, counts: Counter, n: int,
     labels.
     """
     wording = strip_code(label)
+    # A long question that mentions a team or an age is about something else.
+    short = len(wording) <= MAX_DESCRIPTIVE_LABEL
     if _is_unit_name(name):
         tier = 0
-    elif _ORG_NAMES.search(wording):
+    elif short and _ORG_NAMES.search(wording):
         tier = 1
-    elif _DEMOGRAPHIC.search(wording) or _DEMOGRAPHIC.search(name):
+    elif short and (_DEMOGRAPHIC.search(wording) or _DEMOGRAPHIC.search(name)):
         tier = 2
     else:
         tier = 3
