@@ -245,4 +245,5 @@ breakdowns:
         stat, p, df, _ = chi2_contingency(np.array([yes, np.subtract(base, yes)]),
                                           correction=False)
         assert test.statistic == pytest.approx(stat, rel=1e-12) and test.df == df
-        assert test.p_value == pytest.approx(p, rel=1e-9)
+        if test.p_method == "asymptotic":
+            assert test.p_value == pytest.approx(p, rel=1e-9)

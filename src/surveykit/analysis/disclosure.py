@@ -40,6 +40,7 @@ import numpy as np
 from surveykit.analysis import itemstats
 from surveykit.analysis.findings import headline_findings
 from surveykit.analysis.itemstats import Design, Masks
+from surveykit.analysis.multitests import TickSums, multi_tests
 from surveykit.analysis.results import (
     BreakdownSummary,
     CrossSummary,
@@ -54,7 +55,7 @@ from surveykit.analysis.results import (
     SurveyResults,
     TestResult,
 )
-from surveykit.analysis.significance import adjust, chi_square
+from surveykit.analysis.significance import adjust
 from surveykit.analysis.weights import CellSums
 
 PRIMARY = "fewer than {k} responses"
@@ -440,25 +441,29 @@ def _protect_items(results: SurveyResults, states: list[dict[str, np.ndarray]],
     return tuple(replace(item, by=by[i]) for i, item in enumerate(items))
 
 
-def _multi_tests(m: MultiResult, bid: str, hidden: np.ndarray,
-                 weighted: bool, correction: str) -> tuple[OptionTest, ...]:
+def _multi_tests(m: MultiResult, bid: str, hidden: np.ndarray, weighted: bool,
+                 correction: str, respondents: int) -> tuple[OptionTest, ...]:
     """Per-option tests over the shown groups plus the remainder (or withheld, weighted)."""
     old = m.tests.get(bid, ())
     if weighted:
-        return tuple(replace(t, statistic=NAN, df=NAN, p_value=NAN, p_adjusted=NAN)
-                     for t in old)
+        return tuple(replace(t, statistic=NAN, df=NAN, p_value=NAN, p_adjusted=NAN,
+                             p_method=WITHHELD) for t in old)
     shown = [g.figures for g, h in zip(m.by[bid], hidden) if not h and g.figures is not None]
-    yes = [np.array(f.counts) for f in shown]
+    ticked = [np.array(f.counts, dtype=float) for f in shown]
     base = [float(f.n) for f in shown]
-    yes.append(np.maximum(np.array(m.overall.counts) - sum(yes, np.zeros(len(m.options))), 0))
+    ticked.append(np.maximum(np.array(m.overall.counts) - sum(ticked, np.zeros(len(m.options))),
+                             0.0))
     base.append(max(float(m.overall.n) - sum(base), 0.0))
-    ticked = np.array(yes).T  # (options, groups)
-    tables = np.stack([ticked, np.array(base)[None, :] - ticked], axis=-1)
-    chi = chi_square(tables)
-    p_adj = adjust(chi["p_value"], correction)
-    return tuple(OptionTest(option=opt, name="chi-square", statistic=float(chi["statistic"][j]),
-                            df=float(chi["df"][j]), p_value=float(chi["p_value"][j]),
-                            p_adjusted=float(p_adj[j]))
+    ticked.append(np.zeros(len(m.options)))  # the not-stated slot: in the remainder already
+    base.append(0.0)
+    t_n, b_n = np.rint(np.array(ticked)), np.rint(np.array(base))
+    sums = TickSums(ticked_n=t_n, ticked_w=t_n, ticked_w2=t_n, base_n=b_n, base_w=b_n,
+                    base_w2=b_n)
+    t = multi_tests(None, None, np.zeros(respondents, dtype=np.int32), len(base) - 1,
+                    correction=correction, sums=sums)
+    return tuple(OptionTest(option=opt, name=t.method, statistic=float(t.statistic[j]),
+                            df=float(t.df[j]), p_value=float(t.p_value[j]),
+                            p_adjusted=float(t.p_adjusted[j]), p_method=t.p_method[j])
                  for j, opt in enumerate(m.options))
 
 
@@ -522,7 +527,8 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
                                               dtype=float), float(m.overall.n - sizes.sum()))
                      for bid, gs in m.by.items()}, seed)
         tests = {bid: (_multi_tests(m, bid, st[bid] > 0, results.settings.weighted,
-                                    results.settings.correction) if st[bid].any() else t)
+                                    results.settings.correction, results.respondents)
+                       if st[bid].any() else t)
                  for bid, t in m.tests.items()}
         multi.append(replace(m, tests=tests, by={bid: tuple(
             g if not s else MultiGroup(group=g.group, figures=None, suppressed=True,
