@@ -393,6 +393,40 @@ def test_same_survey_in_four_formats_codes_identically(same_survey_four_ways):
         assert np.array_equal(survey.group_codes["team"], reference.group_codes["team"]), fmt
 
 
+def _results(survey) -> dict:
+    """The survey analysed and suppressed as a run does (the dict holds no file name)."""
+    from surveykit import analyse, suppress
+
+    return suppress(analyse(survey), min_group=2).to_dict()
+
+
+def test_same_survey_in_four_formats_gives_identical_results(same_survey_four_ways, tmp_path):
+    """The whole analysis (counts, percentages, tests, suppression), not just the coding."""
+    codebook = Codebook(
+        items=tuple(Item(q.lower(), q, q, AGREE5) for q in ("Q1", "Q2", "Q3")),
+        breakdowns=(Breakdown("team", "Team", "Team", groups=("North", "South", "East")),),
+        id_column="id")
+    paths = dict(same_survey_four_ways)
+    paths["csv.gz"] = tmp_path / "s.csv.gz"
+    paths["csv.gz"].write_bytes(gzip.compress(paths["csv"].read_bytes()))
+    results = {fmt: _results(read_survey(path, codebook)) for fmt, path in paths.items()}
+    reference = results["csv"]
+    assert reference["respondents"] == 8
+    q1_north = next(g for g in reference["items"][0]["by"]["team"]["groups"]
+                    if g["group"] == "North")
+    assert q1_north["n"] == 3  # ids 1, 3, 7: Agree, Strongly agree, Agree
+    assert q1_north["pct_positive"] == 100.0
+    for fmt, payload in results.items():
+        assert payload == reference, fmt
+    # Inferred codebooks too; the .sav alone carries question wording (variable labels).
+    inferred = {fmt: _results(read_survey(path)) for fmt, path in paths.items()}
+    for item in inferred["sav"]["items"]:
+        assert item["label"] != item["id"].upper()
+        item["label"] = item["id"].upper()
+    for fmt, payload in inferred.items():
+        assert payload == inferred["csv"], fmt
+
+
 def test_inferred_codebooks_agree_across_formats(same_survey_four_ways):
     surveys = {fmt: read_survey(path) for fmt, path in same_survey_four_ways.items()}
     reference = surveys["csv"]
