@@ -2,15 +2,16 @@
 
 Headline findings, tables and "Page X of Y" on every page; a contents list whose page
 numbers are right; charts whose words are text; nothing wider than the page, even for a
-breakdown with many groups; the same bytes every time; render time for the example.
+breakdown with many groups; the same bytes every time. (Render time is a benchmark, not
+a test.)
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
@@ -48,16 +49,8 @@ def example_pdf(example_results, tmp_path_factory):
 
     _, results = example_results
     path = tmp_path_factory.mktemp("pdf") / "briefing.pdf"
-    start = time.perf_counter()
     data = render_pdf(results, path)
-    elapsed = time.perf_counter() - start
-    return path, data, results, elapsed
-
-
-def test_renders_in_a_few_seconds(example_pdf):
-    *_, elapsed = example_pdf
-    print(f"\nbriefing.pdf for the example (20 statements, 2 breakdowns): {elapsed:.2f} s")
-    assert elapsed < 30  # typically 3-5 s; generous for slow CI machines
+    return path, data, results
 
 
 def test_is_a4_and_numbered_page_x_of_y(example_pdf):
@@ -73,7 +66,7 @@ def test_is_a4_and_numbered_page_x_of_y(example_pdf):
 def test_headline_findings_are_in_the_text(example_pdf):
     from surveykit.render.wording import finding_sentence
 
-    path, _, results, _ = example_pdf
+    path, _, results = example_pdf
     text = _flat(_text(path))
     by_id = {i.id: i for i in results.items}
     assert results.findings
@@ -88,7 +81,7 @@ def test_headline_findings_are_in_the_text(example_pdf):
 def test_tables_are_in_the_text(example_pdf):
     from surveykit.render.format import fmt_n, fmt_num, fmt_pct
 
-    path, _, results, _ = example_pdf
+    path, _, results = example_pdf
     flat = _flat(_text(path))
     for caption in ("Respondents by sector", "Respondents by role",
                     "Respondents by sector and role", "% positive by sector",
@@ -137,7 +130,7 @@ def test_charts_are_vector_with_text(example_pdf):
 def test_same_bytes_every_time(example_pdf, monkeypatch):
     from surveykit.render import render_pdf
 
-    _, data, results, _ = example_pdf
+    _, data, results = example_pdf
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     assert render_pdf(results) == data
 
@@ -225,12 +218,8 @@ def test_wide_breakdown_is_split_not_clipped(wide_results, tmp_path):
     assert len(parts) >= 2 and all(total == str(len(parts)) for _, total in parts)
     assert "% positive by band (part" not in html  # three groups fit in one table
     assert _overflow(html) <= 0.5
-    start = time.perf_counter()
     path = tmp_path / "wide.pdf"
     render_pdf(wide_results, path)
-    elapsed = time.perf_counter() - start
-    print(f"\nbriefing.pdf, 20 statements x 14 + 3 groups: {elapsed:.2f} s")
-    assert elapsed < 40
     flat = _flat(_text(path))
     assert "Directorate of services number 14" in flat
 
@@ -263,3 +252,71 @@ def test_missing_weasyprint_is_a_clear_usage_error(example_results, monkeypatch)
     _, results = example_results
     with pytest.raises(UsageError, match=r"pip install 'surveykit\[pdf\]'"):
         render_pdf(results)
+
+
+@pytest.fixture(scope="module")
+def forty_sites():
+    """Six statements by 40 sites (nested in six sectors): the widest breakdown we expect."""
+    from surveykit import Survey, analyse, suppress
+    from surveykit.model import Breakdown, Codebook, Item, Scale
+
+    scale = Scale(name="agree5", labels=("Strongly disagree", "Disagree", "Neither",
+                                         "Agree", "Strongly agree"),
+                  positive=("Agree", "Strongly agree"), neutral=("Neither",),
+                  negative=("Strongly disagree", "Disagree"), not_applicable=("Don't know",))
+    sites = tuple(f"{name} site" for name in (
+        "Govan", "Partick", "Easterhouse", "Drumchapel", "Castlemilk", "Pollok", "Springburn",
+        "Maryhill", "Shettleston", "Gorbals", "Dennistoun", "Anniesland", "Bridgeton",
+        "Cardonald", "Possilpark", "Toryglen", "Yoker", "Knightswood", "Garthamlock",
+        "Ruchill", "Cathcart", "Shawlands", "Hillhead", "Finnieston", "Calton", "Parkhead",
+        "Tollcross", "Carntyne", "Robroyston", "Milton", "Barmulloch", "Sighthill",
+        "Townhead", "Merchant City", "Ibrox", "Kinning Park", "Govanhill", "Langside",
+        "Newlands", "Croftfoot"))
+    sectors = ("Health", "Social care", "Housing", "Education", "Employment", "Training")
+    items = tuple(Item(id=f"q{j}", column=f"Q{j}", label=f"Statement number {j} about "
+                       "something that matters to the service", scale=scale, theme="Theme")
+                  for j in range(1, 7))
+    cb = Codebook(items=items, breakdowns=(
+        Breakdown(id="sector", column="Sector", label="Sector", groups=sectors),
+        Breakdown(id="site", column="Site", label="Site", groups=sites)), title="Forty sites")
+    rng = np.random.default_rng(3)
+    n = 2400
+    frame = pd.DataFrame({f"Q{j}": rng.choice(list(scale.labels), size=n) for j in range(1, 7)})
+    site = rng.integers(0, len(sites), size=n)
+    frame["Site"] = [sites[k] for k in site]
+    frame["Sector"] = [sectors[k % 6] for k in site]
+    return suppress(analyse(Survey.from_frame(frame, cb)), min_group=10), sites
+
+
+def test_forty_groups_fit_the_page(forty_sites, tmp_path):
+    from surveykit.render import render_pdf
+    from surveykit.render.pdf import print_html
+
+    results, sites = forty_sites
+    html = print_html(results)
+    assert _overflow(html) <= 0.5
+    # The fieldwork cross table puts the 40 sites down the side, not across the page.
+    assert "Respondents by site and sector" in html
+    assert "Respondents by sector and site" not in html
+    # Four heatmaps of ten sites, their names set vertically so they cannot collide.
+    assert len(re.findall(r'class="chart-image" alt="Part \d of 4\. Heatmap', html)) == 4
+    first = re.search(r'alt="Part 1 of 4\. Heatmap[^"]*" src="data:image/svg\+xml;base64,'
+                      r'([^"]+)"', html).group(1)
+    assert "rotate(-90" in base64.b64decode(first).decode("utf-8")
+    path = tmp_path / "forty.pdf"
+    render_pdf(results, path)
+    flat = _flat(_text(path))
+    assert all(site in flat for site in sites)  # nothing clipped
+
+
+def test_heatmap_headings_never_overlap():
+    """Names that do not fit their column even in small type are set vertically."""
+    from surveykit.render.svg import header_fit, text_width, wrap_to
+
+    font, width = header_fit(["Frontline practitioner", "Admin / support"], 0.6)
+    assert font >= 6.5  # the example's role names fit across, in slightly smaller type
+    for name in ("Frontline practitioner", "Admin / support"):
+        assert all(text_width(line, font) <= width for line in
+                   wrap_to(name, width, font, 4).splitlines())
+    font, _ = header_fit(["Easterhouse site", "Shettleston site"], 0.4)
+    assert font < 6.5  # too narrow: the heatmap turns these headings vertical
