@@ -102,3 +102,40 @@ def test_bad_headcount_files(tmp_path, text, needle):
     with pytest.raises(InputError) as err:
         read_population(path)
     assert needle in err.value.one_line() and "h.csv" in err.value.one_line()
+
+
+def test_pooled_groups_get_weights_that_do_not_reveal_their_split(survey, tmp_path):
+    """Groups C and D raked as one cell (250 + 200 staff): C and D respondents with the same
+    group2 get the same weight, so moving respondents between C and D changes no weight."""
+    population = read_population(_headcounts(tmp_path))
+    pooled, report = rake_survey(survey, population, pool={"group": ["C", "D"]}, cap=None)
+    assert report.converged
+    w, g, g2 = pooled.weights, survey.group_codes["group"], survey.group_codes["group2"]
+    assert np.bincount(g, weights=w)[:2] == pytest.approx([300, 250], rel=1e-9)
+    assert w[g >= 2].sum() == pytest.approx(450, rel=1e-9)
+    assert np.bincount(g2, weights=w) == pytest.approx([400, 350, 250], rel=1e-9)
+    for level in range(3):
+        cell = w[(g >= 2) & (g2 == level)]
+        assert cell == pytest.approx(np.full(len(cell), cell[0]), rel=1e-12)
+    # another split of the same respondents between C and D: the same weights
+    frame = survey.responses.copy()
+    moved = frame.index[(frame["group"] == "D")][:5]
+    frame.loc[moved, "group"] = "C"
+    other = Survey.from_frame(frame, survey.codebook)
+    again, _ = rake_survey(other, population, pool={"group": ["C", "D"]}, cap=None)
+    assert again.weights == pytest.approx(w, rel=1e-12)
+    # raked separately, they differ (each hidden group would get N_g / n_g)
+    separate, _ = rake_survey(other, population, cap=None)
+    assert not np.allclose(separate.weights, w)
+
+
+def test_hidden_groups_are_those_suppression_hides(survey):
+    from surveykit import suppress
+    from surveykit.analysis.raking import hidden_groups
+
+    counts = {b.id: {g.group: g.n for g in b.groups} for b in analyse(survey).breakdowns}
+    hidden = hidden_groups(suppress(analyse(survey), min_group=60))
+    assert hidden and set(hidden) <= {"group", "group2"}
+    for bid, groups in hidden.items():
+        assert any(counts[bid][g] < 60 for g in groups)
+    assert hidden_groups(suppress(analyse(survey), min_group=1)) == {}

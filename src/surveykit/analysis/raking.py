@@ -11,18 +11,33 @@ share of respondents who did state them, so the weights still add up to ``N``.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 
 import numpy as np
 
+from surveykit.analysis.results import SurveyResults
 from surveykit.analysis.weights import WeightingReport, rake, weighting_report
 from surveykit.errors import InputError
 from surveykit.model import Population, normalise_label
 from surveykit.survey import Survey
 
 
+def hidden_groups(results: SurveyResults) -> dict[str, tuple[str, ...]]:
+    """Per breakdown, the groups whose respondent counts suppression hides.
+
+    Pass it to :func:`rake_survey` as ``pool``: raked separately, a hidden group's weight
+    ``N_g / n_g`` (with its headcount known) would give its size away, through the
+    weighting report and every figure that uses squared weights.
+    """
+    return {b.id: tuple(g.group for g in b.groups if g.suppressed)
+            for b in results.breakdowns if any(g.suppressed for g in b.groups)}
+
+
 def rake_survey(survey: Survey, population: Population, *,
-                cap: tuple[float, float] | None = (0.2, 5.0)) -> tuple[Survey, WeightingReport]:
+                cap: tuple[float, float] | None = (0.2, 5.0),
+                pool: Mapping[str, Collection[str]] | None = None
+                ) -> tuple[Survey, WeightingReport]:
     """Return the survey with raking weights, and a report on them.
 
     Parameters
@@ -34,6 +49,11 @@ def rake_survey(survey: Survey, population: Population, *,
     cap
         Bounds on each respondent's weight as multiples of the average weight ``N / n``
         (default a fifth to five times); ``None`` for uncapped raking.
+    pool
+        Per breakdown id, groups raked together as one margin cell (their headcounts
+        added): every respondent of them gets the same adjustment, so the weights say
+        nothing about how they split. Use :func:`hidden_groups` of the suppressed results
+        of a first, unweighted pass, so that no weight reveals a hidden group's size.
 
     Raises
     ------
@@ -67,6 +87,13 @@ def rake_survey(survey: Survey, population: Population, *,
         if missing:
             raise InputError(f"no headcount for {bid} group(s): {', '.join(missing)}",
                              path=population.source)
+        together = {normalise_label(g) for g in (pool or {}).get(b.id, ())}
+        members = [j for j, g in enumerate(labels) if normalise_label(g) in together]
+        if len(members) > 1:  # one margin cell for them all: the first member's code
+            codes = np.where(np.isin(codes, members), members[0], codes)
+            target = target.copy()
+            target[members[0]] = target[members].sum()
+            target[members[1:]] = 0.0
         margins.append(codes)
         targets.append(target)
         stated &= codes >= 0
