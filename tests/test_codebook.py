@@ -205,3 +205,12 @@ def test_a_survey_nobody_answered_is_an_error_and_an_empty_item_a_warning():
     half = pd.DataFrame({"Q1": ["Agree", None, "Disagree"], "Q2": [None, None, ""]})
     survey = Survey.from_frame(half, cb)
     assert survey.warnings == ("no answers at all to 1 question(s): q2 (column 'Q2')",)
+
+
+def test_numeric_scales_can_be_named_directly():
+    cb = parse_codebook({"items": [{"id": "q", "scale": "numeric0to10"},
+                                   {"id": "r", "scale": "numeric1to5"}]})
+    assert cb.items[0].scale == numeric_scale(11, low=0)
+    assert cb.items[1].scale.labels == ("1", "2", "3", "4", "5")
+    with pytest.raises(CodebookError, match="unknown scale 'numeric5to1'"):
+        parse_codebook({"items": [{"id": "q", "scale": "numeric5to1"}]})

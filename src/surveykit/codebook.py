@@ -7,6 +7,7 @@ is built, because only then are the columns known.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from surveykit.model import (
     Scale,
     TextQuestion,
 )
-from surveykit.presets import TEXT_PRESETS
+from surveykit.presets import TEXT_PRESETS, numeric_scale
 
 __all__ = ["load_codebook", "parse_codebook", "dump_codebook", "codebook_to_dict",
            "infer_codebook"]
@@ -83,6 +84,15 @@ _KEYS = {
     "breakdown": {"id", "column", "label", "groups", "map", "other"},
     "index": {"id", "label", "items", "min_share"},
 }
+
+
+def _numeric(name: str) -> Scale | None:
+    """``numeric1to5``, ``numeric0to10`` ...: integer scales, higher = more positive."""
+    m = re.fullmatch(r"numeric(\d+)to(\d+)", name)
+    if m is None:
+        return None
+    lo, hi = int(m[1]), int(m[2])
+    return numeric_scale(hi - lo + 1, low=lo) if lo < hi and hi - lo < 100 else None
 
 
 def _check_keys(spec: dict, kind: str, name: str, source: str,
@@ -168,7 +178,7 @@ def parse_codebook(raw: Any, source: str = "<codebook>") -> Codebook:
         item_id = str(_need(spec, "id", f"item {n}", source))
         _check_keys(spec, "item", item_id, source)
         scale_name = str(_need(spec, "scale", f"item '{item_id}'", source))
-        scale = scales.get(scale_name) or _PRESETS.get(scale_name)
+        scale = scales.get(scale_name) or _PRESETS.get(scale_name) or _numeric(scale_name)
         if scale is None:
             raise CodebookError(f"item '{item_id}' uses unknown scale '{scale_name}'", path=source)
         items.append(Item(

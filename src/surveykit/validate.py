@@ -134,15 +134,29 @@ def _check_categories(frame: pd.DataFrame, m: MultiResponse, first_row: int) -> 
     return problems
 
 
-def _straight_lining(matrix: np.ndarray, first_row: int, n_items: int) -> list[Problem]:
-    """Respondents who gave one answer (the same category) to every item they answered."""
-    answered = matrix >= 0
-    count = answered.sum(axis=1)
-    high = np.where(answered, matrix, -1).max(axis=1)
-    low = np.where(answered, matrix, np.iinfo(np.int16).max).min(axis=1)
-    flat = np.flatnonzero((count >= MIN_STRAIGHT_ITEMS) & (count == n_items) & (high == low))
-    return [Problem("warning", f"straight-lining: the same answer to all {n_items} items",
-                    first_row + int(r)) for r in flat]
+def _straight_lining(matrix: np.ndarray, items: list[Item], first_row: int) -> list[Problem]:
+    """Respondents who gave one answer to every item of a scale (five items or more).
+
+    Items are compared within a scale only: "4" on a 1-5 scale and "Agree" share a position
+    but are not the same answer. Not-applicable answers count as answers ("Don't know" to
+    everything is a pattern too).
+    """
+    problems = []
+    by_scale: dict[str, list[int]] = {}
+    for j, item in enumerate(items):
+        by_scale.setdefault(item.scale.name, []).append(j)
+    for name, cols in by_scale.items():
+        if len(cols) < MIN_STRAIGHT_ITEMS:
+            continue
+        block = matrix[:, cols]
+        flat = np.flatnonzero((block >= 0).all(axis=1) & (block == block[:, :1]).all(axis=1))
+        categories = items[cols[0]].scale.categories
+        for r in flat:
+            answer = categories[int(block[r, 0])]
+            problems.append(Problem("warning", f"straight-lining: the same answer "
+                                    f"({answer!r}) to all {len(cols)} items on scale "
+                                    f"'{name}'", first_row + int(r)))
+    return problems
 
 
 def validate_survey(table, codebook: Codebook) -> list[Problem]:
@@ -220,8 +234,7 @@ def validate_survey(table, codebook: Codebook) -> list[Problem]:
         for r in np.flatnonzero(empty):
             problems.append(Problem("warning", "empty row: no answer to any question",
                                     first + int(r)))
-    if len(present) >= MIN_STRAIGHT_ITEMS:
-        problems += _straight_lining(matrix, first, len(present))
+    problems += _straight_lining(matrix, present, first)
     order = {"error": 0, "warning": 1}
     problems.sort(key=lambda p: (order.get(p.severity, 2), p.row is not None, p.row or 0))
     return problems
