@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import unescape
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -245,3 +246,76 @@ def test_writes_the_file(example_results, tmp_path):
     path = tmp_path / "briefing.html"
     html = render_html(example_results[1], path)
     assert path.read_bytes() == html.encode("utf-8")
+
+
+def test_breakdown_tables_carry_column_letters(example_results, paper):
+    results = example_results[1]
+    table = re.search(r"<caption>% positive by sector</caption>.*?</table>", paper,
+                      re.DOTALL).group(0)
+    heads = re.findall(r'<th scope="col" class="num">([^<]+)<span class="letter">'
+                       r'<span class="sr">, column </span><span aria-hidden="true">\(</span>'
+                       r'([A-Z]+)<span', table)
+    ib = results.item("job_relevant").by["sector"]
+    assert heads == [(g.group, g.letter) for g in ib.groups]
+    row = re.search(r"<th scope=\"row\">Helping people into work is part of my job</th>"
+                    r"(.*?)</tr>", table).group(1)
+    letters = re.findall(r'<span class="letters"><span class="sr">, higher than columns '
+                         r'</span>([A-Za-z ]+)</span>', row)
+    assert letters == ["".join(g.higher_than) for g in ib.groups if g.higher_than]
+    assert "".join(next(g for g in ib.groups if g.group == "Employment").higher_than) in letters
+    assert "Letters under a figure: the columns this group is significantly higher than" in paper
+
+
+def test_indices_section(example_results, paper):
+    from surveykit.render.format import fmt_num
+
+    results = example_results[1]
+    assert results.indices  # the example's codebook defines two
+    section = paper[paper.index('id="indices"'):paper.index('id="by-1"')]
+    assert '<a href="#indices">Indices</a>' in paper
+    for x in results.indices:
+        assert (f'<tr><th scope="row">{x.label}</th><td class="num strong">'
+                f"{fmt_num(x.score, 0)}</td>") in section
+        assert fmt_num(x.alpha, 2) in section
+        for g in x.by["sector"]:
+            assert f'<td class="num">{fmt_num(g.mean, 0)}</td>' in section
+    # The example's indices hang together poorly (alpha < 0.7): the paper says so.
+    assert section.count('<span class="tag">low</span>') == sum(
+        x.alpha < 0.7 for x in results.indices)
+
+
+def test_suppressed_index_groups_are_stars(example_results):
+    from surveykit import analyse, suppress
+    from surveykit.render import render_html
+
+    survey, _ = example_results
+    strict = suppress(analyse(survey), min_group=120)
+    hidden = [g.group for g in strict.indices[0].by["sector"] if g.suppressed]
+    assert hidden
+    html = render_html(strict)
+    section = html[html.index('id="indices"'):html.index('id="by-1"')]
+    row = re.search(r'<th scope="row">Joint working index</th>(.*?)</tr>',
+                    section[section.index("Index scores by sector"):]).group(1)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    groups = [g.group for g in strict.breakdowns[0].groups]
+    for group in hidden:
+        assert cells[1 + groups.index(group)] == "*"
+
+
+def test_methods_note_says_what_was_done(example_results, paper):
+    from surveykit import __version__
+
+    results = example_results[1]
+    methods = unescape(paper[paper.index('id="methods"'):])
+    s = results.settings
+    assert f"Produced with surveykit {__version__}" in methods  # also in print, unlike the footer
+    assert "Figures are unweighted" in methods
+    assert "Holm method" in methods and f"Significance level {s.alpha}" in methods
+    assert f"at least {s.min_group} people answered" in methods
+    assert "Bases" in methods and "left out of the base" in methods
+    # The tests named are the ones in the results: the example has sparse tables, so
+    # Fisher's exact test was used for some statements.
+    used = {ib.test.name for i in results.items for ib in i.by.values()}
+    assert used == {"chi-square", "fisher"}
+    assert "Pearson's chi-square test and Fisher's exact test" in methods
+    assert "Kruskal-Wallis" in methods  # mean tests, in the tab book

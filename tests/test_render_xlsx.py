@@ -192,3 +192,32 @@ def test_numbers_are_finite_or_empty(book):
             for v in row:
                 if isinstance(v, float):
                     assert math.isfinite(v)
+
+
+def test_indices_sheet(book, example_results):
+    _, wb = book
+    results = example_results[1]
+    rows = list(wb["Indices"].iter_rows(values_only=True))
+    for x in results.indices:
+        start = next(i for i, r in enumerate(rows) if r[0] == x.label)
+        header = rows[start + 1]
+        score = rows[start + 2]
+        assert header[1] == "All staff" and score[0] == "Score (0-100)"
+        assert score[1] == pytest.approx(x.score)
+        for g in x.by["sector"]:
+            assert score[header.index(f"Sector: {g.group}")] == pytest.approx(g.mean)
+        base = rows[start + 4]
+        assert base[0] == "Base (n)" and base[1] == x.n
+        alpha = next(r for r in rows[start:] if r[0] == "Cronbach's alpha")
+        assert alpha[1] == pytest.approx(x.alpha)
+
+
+def test_tick_all_sheet_has_the_option_tests(book, example_results):
+    _, wb = book
+    m = example_results[1].multi[0]
+    rows = list(wb["Tick all"].iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[0] == "Option")
+    col = header.index("Differs by role? adjusted p")
+    for t in m.tests["role"]:
+        row = next(r for r in rows if r[0] == t.option and r[1] == "% of respondents")
+        assert row[col] == pytest.approx(t.p_adjusted)
