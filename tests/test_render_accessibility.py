@@ -14,8 +14,9 @@ AA = 4.5
 
 # (text, background) pairs as the stylesheet uses them.
 TEXT_PAIRS = [("ink", "paper"), ("ink", "panel"), ("ink", "sig-bg"), ("muted", "paper"),
-              ("muted", "panel"), ("accent", "paper"), ("accent-ink", "accent"),
-              ("up", "paper"), ("down", "paper"), ("warning", "paper")]
+              ("muted", "panel"), ("muted", "sig-bg"), ("accent", "paper"),
+              ("accent-ink", "accent"), ("up", "paper"), ("down", "paper"),
+              ("warning", "paper")]
 
 
 def _variables(path: Path) -> dict[str, str]:
