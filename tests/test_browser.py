@@ -108,3 +108,33 @@ def test_screenshot_is_not_blank(paper, tmp_path):
     accent = (0x54, 0x27, 0x88)
     assert any(all(abs(a - b) < 30 for a, b in zip(rgb, accent))
                for _, rgb in image.getcolors(1200 * 2000))
+
+
+def test_paper_with_three_waves_loads_with_its_trend_charts(example_results, tmp_path):
+    """The change section's trend charts load in a real browser, with no console output."""
+    import copy
+
+    from surveykit.analysis.waves import Wave, compare_waves
+    from surveykit.render import render_html
+
+    _, results = example_results
+    now = results.to_dict()
+    waves = []
+    for name, shift in (("2024", -14.0), ("2025", -7.0)):
+        payload = copy.deepcopy(now)
+        for it in payload["items"]:
+            if it["id"] == "know_refer":
+                it["overall"]["pct_positive"] += shift
+        waves.append(Wave.from_results_dict(name, payload))
+    comparison = compare_waves([*waves, Wave.from_results_dict("2026", now)])
+    path = tmp_path / "briefing.html"
+    render_html(results, path, comparison=comparison)
+    run = _chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", path.as_uri())
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert _console(run.stderr) == []
+    dom = run.stdout
+    themes = len({i.theme for i in results.items})
+    svgs = re.findall(r"<svg\b[^>]*>", dom)
+    assert len(svgs) == 2 * themes + len(results.breakdowns)  # + a trend chart per theme
+    assert len(re.findall(r'aria-label="Line chart of % positive', dom)) == themes
+    assert "Change since 2025" in dom
