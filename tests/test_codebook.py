@@ -214,3 +214,44 @@ def test_numeric_scales_can_be_named_directly():
     assert cb.items[1].scale.labels == ("1", "2", "3", "4", "5")
     with pytest.raises(CodebookError, match="unknown scale 'numeric5to1'"):
         parse_codebook({"items": [{"id": "q", "scale": "numeric5to1"}]})
+
+
+def test_docs_codebook_example_loads_and_every_key_is_documented():
+    """docs/codebook.md matches the loader: its example parses, and its tables list exactly
+    the keys the loader accepts."""
+    import re
+
+    from conftest import ROOT
+    from surveykit.codebook import _KEYS
+
+    doc = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    cb = parse_codebook(yaml.safe_load(example))
+    assert [b.id for b in cb.breakdowns] == ["sector", "industry", "Role"]
+    assert cb.breakdowns[1].other == "Other" and cb.multi[2].coding == "categories"
+    assert cb.items[1].scale.not_applicable == ("Don't know", "Not applicable")
+    assert cb.items[2].scale == numeric_scale(11, low=0)
+
+    def documented(heading: str) -> set[str]:
+        section = doc.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+        keys, lines = set(), section.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("| "))
+        for line in lines[start:]:
+            if not line.startswith("|"):
+                break  # the first table only (Scales has a table of presets after it)
+            if line.startswith("| `"):
+                keys |= set(re.findall(r"`(\w+)(?::[^`]*)?`", line.split(" | ")[0]))
+        return keys
+
+    top = {"title", "version", "id", "weight", "scales", "items", "multi", "text",
+           "breakdowns", "indices", "drop"}
+    assert documented("Top level") == top
+    assert documented("Scales") == _KEYS["scale"] | {"preset"}
+    assert documented("Items") == _KEYS["item"]
+    assert documented("Multi questions (tick all that apply)") == _KEYS["multi question"]
+    assert documented("Breakdowns") == _KEYS["breakdown"]
+    assert documented("Indices") == _KEYS["index"]
+    text_section = doc.split("\n## Text questions\n", 1)[1].split("\n## ", 1)[0]
+    assert set(re.findall(r"`(\w+)`", text_section)) == _KEYS["text question"]
+    with pytest.raises(CodebookError, match="unknown codebook key"):
+        parse_codebook({"items": [{"id": "q", "scale": "agree5"}], "undocumented": 1})
