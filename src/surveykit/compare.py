@@ -64,9 +64,9 @@ def load_wave(path: str | Path, *, codebook: str | Path | Codebook | None = None
 
     survey, _ = load_survey(path, codebook, by or ())
     if population is not None:
-        from surveykit.analysis.raking import rake_survey
+        from surveykit.report import rake_protected
 
-        survey, _ = rake_survey(survey, population)
+        survey, _ = rake_protected(survey, population, by=by, min_group=min_group)
     results = suppress(analyse(survey, by=by, correction=correction,
                                population=population.total() if population else None),
                        min_group=min_group)

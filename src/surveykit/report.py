@@ -152,6 +152,23 @@ def load_survey(path: str | Path, codebook: str | Path | Codebook | None = None,
     return survey, inferred
 
 
+def rake_protected(survey: Survey, headcounts: Population, *, by: Sequence[str] | None,
+                   min_group: int):
+    """Rake to headcounts without letting the weights give a hidden group's size away.
+
+    Raked on its own, a group's weight is its headcount over its respondents, so a group
+    that suppression hides would be revealed by the weighting report and by every figure
+    that uses squared weights. A first, unweighted pass finds the groups suppression hides;
+    they are then raked together as one margin cell (see
+    :func:`surveykit.analysis.raking.rake_survey`'s ``pool``).
+    """
+    from surveykit.analysis.raking import hidden_groups, rake_survey
+
+    plain = survey if survey.weights is None else replace(survey, weights=None)
+    hidden = hidden_groups(suppress(analyse(plain, by=by), min_group=min_group))
+    return rake_survey(survey, headcounts, pool=hidden)
+
+
 def _plan(formats: Sequence[str], weighted: bool, compared: bool) -> list[str]:
     """The stages of a run, for progress reporting."""
     return (["reading"] + (["weighting"] if weighted else []) + ["analysing"]
@@ -257,10 +274,8 @@ def build_report(
     headcounts = _read_population(population) if population is not None else None
     weighting = None
     if headcounts is not None:
-        from surveykit.analysis.raking import rake_survey
-
         step()
-        survey, wreport = rake_survey(survey, headcounts)
+        survey, wreport = rake_protected(survey, headcounts, by=by, min_group=min_group)
         weighting = asdict(wreport)
     elif survey.weights is not None:
         from surveykit.analysis.weights import weighting_report
