@@ -7,6 +7,7 @@ beside the assertion.
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -120,6 +121,13 @@ def test_byte_order_marks_inside_cells_are_removed(tmp_path):
     text = "id,Q1\n1,\ufeff1 (None at all)\n2,10 (All my time)\n"
     table = read_table(write_csv(tmp_path / "s.csv", text))
     assert table.frame["Q1"].tolist() == ["1 (None at all)", "10 (All my time)"]
+
+
+def test_read_survey_keeps_what_the_reader_assumed(tmp_path):
+    text = "id,Team,Q1\n1,Café,Agree\n2,Thé,Disagree\n3,Café,Agree\n"
+    cb = Codebook(items=(Item("q1", "Q1", "Q1", AGREE5),))
+    survey = read_survey(write_csv(tmp_path / "s.csv", text, "cp1252"), cb)
+    assert survey.warnings[0].startswith("not UTF-8: decoded as cp1252")
 
 
 def test_cells_stay_text_as_written(tmp_path):
@@ -434,3 +442,39 @@ def test_inferred_codebooks_agree_across_formats(same_survey_four_ways):
         assert [i.column for i in survey.codebook.items] == ["Q1", "Q2", "Q3"], fmt
         assert np.array_equal(survey.item_codes, reference.item_codes), fmt
         assert set(survey.groups["team"]) == {"East", "North", "South"}, fmt
+
+
+# ---------------------------------------------------------------- reading options on the CLI
+
+def test_sheet_header_row_and_format_in_flags(tmp_path):
+    from typer.testing import CliRunner
+
+    from surveykit.cli import app
+
+    runner = CliRunner()
+    rows = [[f"id {i}" for i in range(5)], ["Exported by HR", None, None, None, None],
+            *table_rows()]
+    book = write_xlsx(tmp_path / "s.xlsx", {"Wave 1": [["id", "Q1"], [1, "Agree"]],
+                                            "Wave 2": rows})
+    out = tmp_path / "out"
+    # --sheet by name, --header-row past a junk first row that looks like a header
+    result = runner.invoke(app, ["analyse", str(book), "--sheet", "wave 2", "--header-row",
+                                 "3", "--out", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads((out / "results.json").read_text())
+    assert payload["respondents"] == 8
+    assert [i["label"] for i in payload["items"]] == ["Q1", "Q2", "Q3"]
+    bad = runner.invoke(app, ["init", str(book), "--sheet", "Wave 9", "-o",
+                              str(tmp_path / "cb.yaml")])
+    assert bad.exit_code == 1
+    assert "no worksheet 'Wave 9' (sheets: Wave 1, Wave 2)" in bad.stderr
+    # --format-in: a CSV with a name that says nothing
+    data = tmp_path / "export.dat"
+    data.write_text("\n".join(",".join(map(str, r)) for r in table_rows()) + "\n")
+    draft = tmp_path / "cb.yaml"
+    result = runner.invoke(app, ["init", str(data), "--format-in", "csv", "-o", str(draft)])
+    assert result.exit_code == 0, result.output
+    assert "column: Q3" in draft.read_text()
+    wrong = runner.invoke(app, ["init", str(data), "--format-in", "sas", "-o",
+                                str(tmp_path / "x.yaml")])
+    assert wrong.exit_code == 1 and "unknown input format 'sas'" in wrong.stderr

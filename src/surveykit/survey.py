@@ -93,8 +93,13 @@ class Survey:
         *,
         source: str = "",
         first_data_row: int = 2,
+        read_warnings: tuple[str, ...] | list[str] = (),
     ) -> Survey:
         """Apply ``codebook`` to ``frame``.
+
+        ``read_warnings`` (``RawTable.warnings``: the encoding guessed, merged header cells,
+        personal columns left out ...) come first in ``warnings``, so every output that
+        lists the survey's warnings also says what the reader assumed.
 
         Raises
         ------
@@ -118,7 +123,7 @@ class Survey:
             raise CodebookError(
                 f"column(s) in the codebook but not in the data: {', '.join(map(repr, missing))}",
                 **where)
-        warnings: list[str] = []
+        warnings: list[str] = list(read_warnings)
         item_codes = np.empty((len(frame), len(codebook.items)), dtype=np.int16, order="F")
         for j, item in enumerate(codebook.items):
             item_codes[:, j] = _code_item(frame[item.column], item, source, first_data_row)

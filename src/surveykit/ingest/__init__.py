@@ -173,4 +173,4 @@ def read_survey(
     else:
         cb = load_codebook(codebook)
     return Survey.from_frame(table.frame, cb, source=table.source,
-                             first_data_row=table.first_data_row)
+                             first_data_row=table.first_data_row, read_warnings=table.warnings)
