@@ -67,7 +67,8 @@ def is_metadata(name: str, layout: str) -> bool:
 def personal_content(values) -> str | None:
     """"e-mail addresses" or "IP addresses" when nine in ten of a column's first 200
     answers are one, else None. ``values`` is a pandas Series."""
-    sample = values.dropna().head(_SAMPLE)
+    # The first few thousand rows are enough, and keep this cheap on a 100,000-row file.
+    sample = values.iloc[:20 * _SAMPLE].dropna().head(_SAMPLE)
     sample = sample[sample.map(lambda v: isinstance(v, str))].str.strip()
     sample = sample[sample != ""]
     if len(sample) < 2:
