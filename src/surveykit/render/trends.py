@@ -83,10 +83,10 @@ def trend_chart(waves: Sequence[str], series: Sequence[tuple[str, Sequence[float
     with matplotlib.rc_context(RC):
         legend_rows = math.ceil(len(series) / 2)
         width, plot_h = 7.0, 1.9
-        legend_h = 0.32 * legend_rows + 0.1
-        height = plot_h + legend_h + 0.35
+        legend_h = 0.27 * legend_rows + 0.05
+        height = plot_h + legend_h + 0.4
         fig = Figure(figsize=(width, height), dpi=96)
-        ax = fig.add_axes((0.08, (legend_h + 0.3) / height, 0.80, plot_h / height))
+        ax = fig.add_axes((0.08, (legend_h + 0.3) / height, 0.80, plot_h / height))  # ticks between
         x = list(range(len(waves)))
         handles = []
         for k, (label, values) in enumerate(series):
