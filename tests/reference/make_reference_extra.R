@@ -5,7 +5,8 @@
 ##
 ##     Rscript tests/reference/make_reference_extra.R
 ##
-## Reads only the data files written by make_reference.R (tests/reference/data/) and
+## Reads the data files written by make_reference.R (tests/reference/data/), writes one
+## derived file, data/strata.csv (the stratified example), and
 ## writes tests/reference/expected_extra.json (numbers as sprintf("%.17g"), full double
 ## precision; NA -> null). Deterministic: no random numbers are drawn.
 ## Every entry names its R call; see tests/reference/README_extra.md.
@@ -262,6 +263,167 @@ if (requireNamespace("psych", quietly = TRUE)) {
     raw_alpha = num(pa$total$raw_alpha), std_alpha = num(pa$total$std.alpha),
     alpha_if_deleted = num(pa$alpha.drop$raw_alpha), r_drop = num(pa$item.stats$r.drop))
 } else stop("install psych (Debian: r-cran-psych) to regenerate alpha_psych")
+
+## ---- stratified design with a finite population correction per stratum -------------
+## weighted.csv, stratified by group2 ("sector"): rows with id %% 29 == 0 did not state
+## their sector and form a stratum of their own without FPC (fpc = Inf). Sector headcounts
+## give very different sampling fractions (45%, 13%, 80%). A second item, a tick-all
+## question (opt_a..c, blank where item is missing) and a 2-item index come from the same
+## rows. Written to data/strata.csv for the Python tests, which read exactly these rows.
+ds <- read.csv(file.path(data_dir, "weighted.csv"), stringsAsFactors = FALSE, na.strings = "")
+ds$sector <- ifelse(ds$id %% 29 == 0, NA, ds$group2)
+ds$item2 <- ifelse(is.na(ds$item) | ds$id %% 13 == 0, NA,
+                   pmin(5, pmax(1, ds$item + (ds$id %% 3) - 1)))
+ans <- !is.na(ds$item)
+ds$opt_a <- ifelse(ans, as.integer(ds$item >= 4), NA)
+ds$opt_b <- ifelse(ans, as.integer(ds$id %% 3 == 0), NA)
+ds$opt_c <- ifelse(ans, as.integer(ds$group == "D" | ds$id %% 7 == 0), NA)
+n_sec <- table(ds$sector)
+frac <- c(X = 0.45, Y = 0.13, Z = 0.80)
+N_sec <- ceiling(as.numeric(n_sec[names(frac)]) / frac)
+names(N_sec) <- names(frac)
+write.csv(ds[, c("id", "item", "item2", "group", "sector", "w", "opt_a", "opt_b", "opt_c")],
+          file.path(data_dir, "strata.csv"), row.names = FALSE, na = "", quote = FALSE)
+ds <- read.csv(file.path(data_dir, "strata.csv"), stringsAsFactors = FALSE, na.strings = "")
+ds$stratum <- ifelse(is.na(ds$sector), "(not stated)", ds$sector)
+ds$Nh <- ifelse(is.na(ds$sector), Inf, N_sec[ds$stratum])
+ds$pos <- ifelse(is.na(ds$item), NA, as.numeric(ds$item %in% c(4, 5)))
+ds$item_z <- ifelse(ds$group == "D" & ds$item %in% 5, 4L, ds$item)
+sc_i <- (cbind(ds$item, ds$item2) - 1) * 25
+ds$index <- ifelse(rowSums(is.na(sc_i)) == 0, rowMeans(sc_i), NA)
+des_s <- svydesign(ids = ~1, strata = ~stratum, fpc = ~Nh, weights = ~w, data = ds)
+des_s0 <- svydesign(ids = ~1, strata = ~stratum, weights = ~w, data = ds)
+stopifnot(degf(des_s) == nrow(ds) - 4)
+
+## svyciprop (logit; beta for % positive) and SE of every share in every domain
+shares <- list(positive = c(4, 5), negative = c(1, 2), neutral = 3, c1 = 1, c2 = 2,
+               c3 = 3, c4 = 4, c5 = 5)
+domains <- c(list(overall = rep(TRUE, nrow(ds))),
+             setNames(lapply(c("A", "B", "C", "D"), function(g) ds$group == g),
+                      paste0("group_", c("A", "B", "C", "D"))),
+             setNames(lapply(c("X", "Y", "Z"), function(g) !is.na(ds$sector) & ds$sector == g),
+                      paste0("sector_", c("X", "Y", "Z"))))
+ciprop_strata <- function(design) {
+  dsub_s <- subset(design, !is.na(item))
+  lapply(names(domains), function(dn) {
+    dd <- subset(dsub_s, domains[[dn]][!is.na(ds$item)])
+    lapply(names(shares), function(sn) {
+      dd2 <- update(dd, y = as.numeric(item %in% shares[[sn]]))
+      m <- svymean(~y, dd2)
+      r <- svyciprop(~y, dd2, method = "logit")
+      e <- list(domain = dn, share = sn, estimate = num(coef(m)), se = num(SE(m)),
+                df = degf(dd2), lower = num(attr(r, "ci")[1]), upper = num(attr(r, "ci")[2]))
+      if (sn == "positive") {
+        b <- svyciprop(~y, dd2, method = "beta")
+        e$beta_lower <- num(attr(b, "ci")[1]); e$beta_upper <- num(attr(b, "ci")[2])
+      }
+      e
+    })
+  })
+}
+sc_s <- function(f, design) {
+  r <- svychisq(f, design)
+  list(statistic = num(r$statistic), ndf = num(r$parameter[1]), ddf = num(r$parameter[2]),
+       p_value = num(r$p.value))
+}
+vs_rest_s <- function(design, var, levels) {
+  lapply(levels, function(g) {
+    dg <- update(design, in_g = factor(!is.na(get(var)) & get(var) == g,
+                                       levels = c(FALSE, TRUE)))
+    b <- svyby(~pos, ~in_g, subset(dg, !is.na(pos)), svymean, covmat = TRUE)
+    sc <- svycontrast(b, c(-1, 1))
+    z <- num(coef(sc)) / num(SE(sc))
+    list(group = g, difference = num(coef(sc)), se = num(SE(sc)), z = z,
+         p_value = 2 * pnorm(-abs(z)))
+  })
+}
+pairs_s <- function(design, var) {
+  b <- svyby(~pos, as.formula(paste0("~", var)),
+             subset(design, !is.na(pos) & !is.na(get(var))), svymean, covmat = TRUE)
+  G <- nrow(b)
+  est <- num(coef(b))
+  p <- matrix(NA_real_, G, G)
+  for (g in 1:G) for (h in 1:G) if (g != h) {
+    cc <- rep(0, G); cc[g] <- 1; cc[h] <- -1
+    sc <- svycontrast(b, cc)
+    p[g, h] <- 2 * pnorm(-abs(num(coef(sc)) / num(SE(sc))))
+  }
+  padj <- matrix(NA_real_, G, G)
+  padj[lower.tri(padj)] <- p.adjust(p[lower.tri(p)], "holm")
+  padj[upper.tri(padj)] <- t(padj)[upper.tri(padj)]
+  list(groups = as.character(b[[var]]), estimate = est, p = p, p_holm = padj,
+       letters = make_letters(est, padj))
+}
+wald_s <- function(design, var) {
+  rt <- regTermTest(svyglm(as.formula(paste0("item ~ ", var)), design), as.formula(paste0("~", var)))
+  list(statistic = num(rt$Ftest), df = num(rt$df), ddf = num(rt$ddf), p_value = num(rt$p))
+}
+opt_tests <- function(design, var, levels) {
+  lapply(c("opt_a", "opt_b", "opt_c"), function(o) {
+    chi <- sc_s(as.formula(paste0("~", o, " + ", var)), design)
+    rest <- lapply(levels, function(g) {
+      dg <- update(design, in_g = !is.na(get(var)) & get(var) == g)
+      tt <- svyttest(as.formula(paste0(o, " ~ in_g")), dg)
+      list(group = g, difference = num(tt$estimate), statistic = num(tt$statistic),
+           df = num(tt$parameter), p_value = num(tt$p.value))
+    })
+    list(option = o, chisq = chi, vs_rest = rest)
+  })
+}
+index_s <- function(design) {
+  o <- svymean(~index, design, na.rm = TRUE)
+  by_g <- svyby(~index, ~group, design, svymean, na.rm = TRUE)
+  by_s <- svyby(~index, ~sector, subset(design, !is.na(sector)), svymean, na.rm = TRUE)
+  list(overall = num(coef(o)), overall_se = num(SE(o)),
+       group = num(coef(by_g)), group_se = num(SE(by_g)),
+       sector = num(coef(by_s)), sector_se = num(SE(by_s)))
+}
+means_s <- function(design, var) {
+  b <- svyby(~item, as.formula(paste0("~", var)), subset(design, !is.na(get(var))), svymean,
+             na.rm = TRUE)
+  list(mean = num(coef(b)), se = num(SE(b)))
+}
+## a stratum of one respondent (id 1 moved to sector W of 5 staff): R's default
+## lonely.psu = "fail" stops, surveykit follows lonely.psu = "adjust"
+dl <- ds
+dl$stratum[dl$id == 1] <- "W"; dl$Nh[dl$id == 1] <- 5
+old_lonely <- options(survey.lonely.psu = "adjust")
+des_l <- svydesign(ids = ~1, strata = ~stratum, fpc = ~Nh, weights = ~w, data = dl)
+lonely <- list(
+  overall_positive = {
+    r <- svyciprop(~I(item %in% c(4, 5)), subset(des_l, !is.na(item)), method = "logit")
+    m <- svymean(~pos, subset(des_l, !is.na(pos)))
+    list(estimate = num(coef(m)), se = num(SE(m)), lower = num(attr(r, "ci")[1]),
+         upper = num(attr(r, "ci")[2]))
+  },
+  item_group = sc_s(~item + group, des_l))
+options(old_lonely)
+
+out$strata <- list(
+  construction = "weighted.csv; sector = group2, NA where id %% 29 == 0; strata = sector with '(not stated)' (fpc = Inf); see README_extra.md",
+  headcounts = as.list(N_sec), n = as.list(as.numeric(n_sec[names(frac)])),
+  not_stated = sum(is.na(ds$sector)),
+  design = "svydesign(ids = ~1, strata = ~stratum, fpc = ~Nh, weights = ~w, data = ds)",
+  degf = degf(des_s),
+  ciprop = do.call(c, ciprop_strata(des_s)),
+  ciprop_no_fpc = do.call(c, ciprop_strata(des_s0)),
+  svychisq = list(item_group = sc_s(~item + group, des_s),
+                  item_sector = sc_s(~item + sector, des_s),
+                  item_z_group = sc_s(~item_z + group, des_s),
+                  pos_group = sc_s(~pos + group, des_s),
+                  pos_sector = sc_s(~pos + sector, des_s),
+                  item_group_no_fpc = sc_s(~item + group, des_s0)),
+  vs_rest = list(group = with_holm(vs_rest_s(des_s, "group", c("A", "B", "C", "D"))),
+                 sector = with_holm(vs_rest_s(des_s, "sector", c("X", "Y", "Z")))),
+  letters = list(group = pairs_s(des_s, "group"), sector = pairs_s(des_s, "sector")),
+  mean_tests = list(group = wald_s(des_s, "group"), sector = wald_s(des_s, "sector"),
+                    group_means = means_s(des_s, "group"),
+                    sector_means = means_s(des_s, "sector")),
+  options = list(group = opt_tests(des_s, "group", c("A", "B", "C", "D")),
+                 sector = opt_tests(des_s, "sector", c("X", "Y", "Z"))),
+  index = index_s(des_s),
+  lonely = lonely
+)
 
 ## jsonlite prints at most 15 significant digits, so numbers are pre-formatted with
 ## sprintf("%.17g") (full double precision) and inserted verbatim; NA -> null.
