@@ -247,3 +247,10 @@ breakdowns:
         assert test.statistic == pytest.approx(stat, rel=1e-12) and test.df == df
         if test.p_method == "asymptotic":
             assert test.p_value == pytest.approx(p, rel=1e-9)
+
+
+def test_suppressing_twice_is_refused_or_a_no_op():
+    once = suppress(analyse(_hidden_survey()), min_group=10)
+    assert suppress(once, min_group=10) is once
+    with pytest.raises(ValueError):
+        suppress(once, min_group=5)

@@ -27,8 +27,9 @@ Everything shown must follow from the shown groups and the combined hidden remai
 never from how the remainder splits between hidden groups. Tests that used the hidden
 groups one by one (chi-square, Fisher, Kruskal-Wallis, tick-all options) are therefore
 redone with the hidden groups and the not stated pooled into one remainder; p-value
-families and column letters are redone over the shown groups only. Weighted tests cannot be redone from the result records (they
-need sums of squared weights), so where a group is hidden they are withheld.
+families and column letters are redone over the shown groups only. Weighted tests cannot
+be redone from the result records (they need sums of squared weights), so where a group is
+hidden they are withheld.
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ from surveykit.analysis.findings import headline_findings
 from surveykit.analysis.itemstats import Design, Masks
 from surveykit.analysis.multitests import TickSums, multi_tests
 from surveykit.analysis.results import (
-    BreakdownSummary,
     CrossSummary,
     GroupCount,
     GroupResult,
@@ -486,6 +486,11 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
         are recomputed from what is shown.
     """
     k = int(min_group)
+    if results.suppression_applied:
+        # Hidden groups carry no sizes any more: suppressing again would show them as empty.
+        if results.settings.min_group == k:
+            return results
+        raise ValueError("results are already suppressed; suppress the output of analyse()")
     nesting = results.nesting
 
     def family(tables: dict[str, tuple[np.ndarray, float]],
@@ -500,7 +505,6 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
 
     counts = family({b.id: (np.array([g.n or 0 for g in b.groups], dtype=float),
                             float(b.not_stated or 0)) for b in results.breakdowns})
-    seed = counts
     summaries, hidden_groups, ns_known = [], {}, {}
     for b in results.breakdowns:
         state = counts[b.id]
@@ -519,13 +523,13 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
         for bid, ib in item.by.items():
             sizes = np.array([g.figures.n if g.figures else 0 for g in ib.groups], dtype=float)
             tables[bid] = (sizes, float(item.overall.n - sizes.sum()))
-        states.append(family(tables, seed))
+        states.append(family(tables, counts))
     items = _protect_items(results, states, k)
     multi = []
     for m in results.multi:
         st = family({bid: (sizes := np.array([g.figures.n if g.figures else 0 for g in gs],
                                               dtype=float), float(m.overall.n - sizes.sum()))
-                     for bid, gs in m.by.items()}, seed)
+                     for bid, gs in m.by.items()}, counts)
         tests = {bid: (_multi_tests(m, bid, st[bid] > 0, results.settings.weighted,
                                     results.settings.correction, results.respondents)
                        if st[bid].any() else t)
@@ -537,7 +541,7 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
     indices = []
     for x in results.indices:
         st = family({bid: (sizes := np.array([g.n or 0 for g in gs], dtype=float),
-                           float(x.n - sizes.sum())) for bid, gs in x.by.items()}, seed)
+                           float(x.n - sizes.sum())) for bid, gs in x.by.items()}, counts)
         indices.append(replace(x, by={bid: tuple(
             g if not s else IndexGroup(group=g.group, mean=None, se=None, n=None,
                                        suppressed=True, suppression=_reason(int(s), k))
