@@ -735,7 +735,7 @@ def small_surveys(draw, small_sector=False):
 
 
 @given(st.one_of(small_surveys(), small_surveys(small_sector=True)))
-@settings(max_examples=80, deadline=None,
+@settings(max_examples=50, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_random_surveys_never_leave_a_hidden_group_alone(spec):
     """For every breakdown of every table in results.json: no group hidden, or the hidden
@@ -762,7 +762,7 @@ def test_random_surveys_never_leave_a_hidden_group_alone(spec):
 
 
 @given(small_surveys(small_sector=True), st.booleans())
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_random_surveys_are_blind_to_the_hidden_split(spec, weighted):
     """Move one respondent between two hidden sectors: if the same groups and cells are
