@@ -7,7 +7,7 @@ anything is rendered). The statistics themselves live in :mod:`.itemstats`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,8 +33,10 @@ from surveykit.analysis.results import (
     TestResult,
 )
 from surveykit.analysis.significance import CORRECTIONS
-from surveykit.analysis.weights import cell_sums, cell_sums_many
-from surveykit.errors import UsageError
+from surveykit.analysis.strata import Strata, by_stratum, make_strata
+from surveykit.analysis.weights import CellSums, cell_sums, cell_sums_many
+from surveykit.errors import InputError, UsageError
+from surveykit.model import Population
 from surveykit.survey import Survey
 
 
@@ -74,8 +76,54 @@ _FIGURE_KEYS = ("n", "na", "positive", "neutral", "negative", "mean", "ci_low", 
                 "ci_negative_high", "ci_cat_low", "ci_cat_high")
 
 
+def _strata(survey: Survey, population: Population, breakdown: str | None,
+            pool: Collection[str]) -> Strata:
+    """The strata of a stratified design from headcounts (see :mod:`.strata`)."""
+    key = breakdown if breakdown is not None else population.breakdowns[0]
+    if key not in population.breakdowns:
+        raise InputError(f"no headcounts by '{key}' to stratify by (the file has: "
+                         f"{', '.join(population.breakdowns)})", path=population.source)
+    try:
+        bid = survey.codebook.breakdown(key).id
+    except KeyError:
+        row = next(r.row for r in population.rows if r.breakdown == key)
+        known = ", ".join(b.id for b in survey.codebook.breakdowns) or "none"
+        raise InputError(f"breakdown '{key}' is not in the survey (breakdowns: {known})",
+                         path=population.source, row=row) from None
+    return make_strata(survey.group_codes[bid], survey.groups[bid], population, key, name=bid,
+                       pool=pool)
+
+
+def _counted(survey: Survey, by_ids: list[str], n_cat: int, strata: Strata | None
+             ) -> tuple[list[CellSums], list[CellSums | None], CellSums, CellSums | None]:
+    """Cell sums per breakdown (and split by stratum), and overall: one joint pass."""
+    codes = survey.item_codes
+    if strata is None:
+        if not by_ids:
+            everyone = np.zeros(survey.n, dtype=np.int32)
+            return [], [], cell_sums(codes, everyone, 0, n_cat, survey.weights), None
+        sums = cell_sums_many(codes, [survey.group_codes[b] for b in by_ids],
+                              [len(survey.groups[b]) for b in by_ids], n_cat, survey.weights)
+        overall = CellSums(**{k: getattr(sums[0], k).sum(axis=1, keepdims=True)
+                              for k in ("n", "w", "w2")})
+        return sums, [None] * len(sums), overall, None
+    # The strata breakdown's groups ride along as an extra axis of every cube.
+    ids = list(by_ids) if strata.breakdown in by_ids else [*by_ids, strata.breakdown]
+    cubes = cell_sums_many(codes, [survey.group_codes[b] for b in ids],
+                           [len(survey.groups[b]) for b in ids], n_cat, survey.weights,
+                           keep=ids.index(strata.breakdown))
+    flat = [CellSums(n=c.n.sum(axis=2), w=c.w.sum(axis=2), w2=c.w2.sum(axis=2)) for c in cubes]
+    split = [CellSums(n=by_stratum(c.n, strata, 2), w=by_stratum(c.w, strata, 2),
+                      w2=by_stratum(c.w2, strata, 2)) for c in cubes]
+    overall = CellSums(**{k: getattr(flat[0], k).sum(axis=1, keepdims=True)
+                          for k in ("n", "w", "w2")})
+    overall_h = CellSums(**{k: getattr(split[0], k).sum(axis=1, keepdims=True)
+                            for k in ("n", "w", "w2")})
+    return flat[: len(by_ids)], split[: len(by_ids)], overall, overall_h
+
+
 def _as_lists(f: dict[str, Any], s: Any, ks: list[int], spec: Any,
-              d: itemstats.Design) -> dict[str, Any]:
+              d: itemstats.Design, sh: CellSums | None = None) -> dict[str, Any]:
     """The arrays one breakdown's figures come from, as nested Python lists: building the
     thousands of Figures records (items x groups) then indexes lists instead of creating a
     numpy scalar per number, which was most of analyse()'s fixed cost. Nets and their
@@ -84,8 +132,15 @@ def _as_lists(f: dict[str, Any], s: Any, ks: list[int], spec: Any,
     out["counts"] = s.w.tolist()
     net = net_figures(s.w, ks, spec)
     net_n, net_w2 = net_figures(s.n, ks, spec).count, net_figures(s.w2, ks, spec).count
+    strat = None
+    if sh is not None:  # nets by stratum: (nets, items, groups, strata)
+        def split(cube: np.ndarray) -> np.ndarray:
+            i, g, h, c = cube.shape
+            flat = np.moveaxis(cube, 2, 1).reshape(i, h * g, c)
+            return np.moveaxis(net_figures(flat, ks, spec).count.reshape(-1, i, h, g), 2, 3)
+        strat = (split(sh.w), split(sh.w2), f["w_h"][None], f["w2_h"][None], f["n_h"][None])
     lo, hi, _ = itemstats.share_intervals(net_n, net.count, net_w2, f["n"][None],
-                                          f["w"][None], f["w2"][None], d)
+                                          f["w"][None], f["w2"][None], d, strat)
     out["nets"], out["nets_lo"], out["nets_hi"] = net.pct.tolist(), lo.tolist(), hi.tolist()
     out["net_names"] = net.names
     return out
@@ -144,9 +199,11 @@ def analyse(
     confidence: float = 0.95,
     letters: tuple[float, float] = (0.01, 0.05),
     letters_family: str = "item",
-    population: float | None = None,
+    population: float | Population | None = None,
     weighting: dict[str, Any] | None = None,
     nets: Mapping[str, str | Sequence[int]] | None = None,
+    strata: str | None = None,
+    strata_pool: Collection[str] = (),
 ) -> SurveyResults:
     """Analyse every item overall and by each breakdown.
 
@@ -170,16 +227,31 @@ def analyse(
     letters
         (strict, loose) levels of the column letters: uppercase, lowercase.
     population
-        Size of the surveyed workforce, for the finite population correction (staff
-        surveys are near-censuses): every standard error is multiplied by
-        ``sqrt(1 - n / N)``, as R ``svydesign(ids = ~1, fpc = ~N)``; switches to
-        design-based inference. Must be at least the number of respondents.
+        For the finite population correction (staff surveys are near-censuses); switches
+        to design-based inference. Either
+
+        * the size of the surveyed workforce (a number, at least the number of
+          respondents): every standard error is multiplied by ``sqrt(1 - n / N)``, as R
+          ``svydesign(ids = ~1, fpc = ~N, weights = ~w)``; or
+        * headcounts by group (:class:`~surveykit.model.Population`, from
+          :func:`surveykit.ingest.population.read_population`): a stratified design with an
+          FPC per stratum, as R ``svydesign(ids = ~1, strata = ~sector, fpc = ~N_sector,
+          weights = ~w)``; the strata are the groups of the breakdown ``strata`` (default
+          the headcount file's first breakdown), and respondents who did not state it form
+          a stratum of their own without FPC. See :mod:`surveykit.analysis.strata`.
     weighting
         The weighting report to record (when weights were made by raking).
     nets
         Net name -> definition, by position on each item's own scale: ``"top2"``,
         ``"bottom3"``, ``"mid"`` or category indices (negative from the top); default
         top-2 and bottom-2 box. See :func:`surveykit.analysis.nets.net_categories`.
+    strata
+        With headcounts as ``population``: the breakdown (id or column, as the headcount
+        file names it) whose groups are the strata.
+    strata_pool
+        Groups of the strata breakdown merged into one stratum (headcounts added): pass
+        the groups suppression hides, as for raking, so that no stratum's own FPC carries
+        a hidden group's size into the standard errors.
 
     Returns
     -------
@@ -191,6 +263,12 @@ def analyse(
     strict, loose = letters
     if not 0 < strict <= loose < 1:
         raise UsageError("letter levels must satisfy 0 < strict <= loose < 1")
+    design_strata = None
+    if isinstance(population, Population):
+        design_strata = _strata(survey, population, strata, strata_pool)
+        population = population.total()
+    elif strata is not None or strata_pool:
+        raise UsageError("strata need headcounts by group (a Population), not a total")
     if population is not None and not population >= survey.n:
         raise UsageError(f"population size {population:,.0f} is smaller than the "
                          f"{survey.n:,} respondents: the headcount cannot be the workforce "
@@ -204,32 +282,26 @@ def analyse(
     except ValueError as exc:
         raise UsageError(f"nets: {exc}") from None
     weighted = survey.weights is not None
-    design = Design(weighted=weighted, n_total=float(survey.n), population=population,
+    # Stratified: the total-only FPC is replaced by one per stratum (population stays the
+    # workforce total in the settings).
+    design = Design(weighted=weighted, n_total=float(survey.n),
+                    population=population if design_strata is None else None,
                     confidence=confidence, correction=correction, strict=strict, loose=loose,
-                    letters_family=letters_family)
+                    letters_family=letters_family, strata=design_strata)
     masks, ks, n_cat = _masks(survey)
-    codes = survey.item_codes
-    group_codes = [survey.group_codes[b] for b in by_ids]
     sizes = [len(survey.groups[b]) for b in by_ids]
-    if by_ids:
-        sums = cell_sums_many(codes, group_codes, sizes, n_cat, survey.weights)
-        overall = type(sums[0])(**{k: getattr(sums[0], k).sum(axis=1, keepdims=True)
-                                   for k in ("n", "w", "w2")})
-    else:
-        sums = []
-        overall = cell_sums(codes, np.zeros(survey.n, dtype=np.int32), 0, n_cat,
-                            survey.weights)
-    fo = itemstats.figures(overall, masks, design)
+    sums, split, overall, overall_h = _counted(survey, by_ids, n_cat, design_strata)
+    fo = itemstats.figures(overall, masks, design, overall_h)
     item_by: list[dict[str, ItemBreakdown]] = [{} for _ in cb.items]
     summaries = []
-    for bid, s, G in zip(by_ids, sums, sizes):
+    for bid, s, sh, G in zip(by_ids, sums, split, sizes):
         labels = survey.groups[bid]
-        f = itemstats.figures(s, masks, design)
-        omni = itemstats.omnibus(s, masks, design, G)
+        f = itemstats.figures(s, masks, design, sh)
+        omni = itemstats.omnibus(s, masks, design, G, sh)
         vs = itemstats.versus_rest(f, design, G)
         lett = itemstats.letters(f, design, G)
-        means = itemstats.mean_test(s, masks, design, f, G)
-        fl = _as_lists(f, s, ks, net_spec, design)
+        means = itemstats.mean_test(s, masks, design, f, G, sh)
+        fl = _as_lists(f, s, ks, net_spec, design, sh)
         levels = lett.level.tolist()
         vl = {k: vs[k].tolist() for k in ("rest_n", "rest_pct", "difference", "p_value",
                                            "p_adjusted")}
@@ -254,7 +326,7 @@ def analyse(
             groups=tuple(GroupCount(group=lab, n=int(c)) for lab, c in zip(labels, counts)),
             not_stated=int(counts[G]),
         ))
-    fo_lists = _as_lists(fo, overall, ks, net_spec, design)
+    fo_lists = _as_lists(fo, overall, ks, net_spec, design, overall_h)
     items = tuple(
         ItemResult(
             id=item.id, label=item.label, theme=item.theme or "Items",
@@ -277,9 +349,18 @@ def analyse(
                           ci_method="logit" if design.design_based else "wilson",
                           confidence=confidence, letters_strict=strict, letters_loose=loose,
                           letters_family=letters_family, population=population,
-                          weighting=weighting),
+                          weighting=weighting, design=_design_words(design),
+                          strata=None if design_strata is None else design_strata.to_dict()),
         warnings=survey.warnings,
     )
+
+
+def _design_words(d: Design) -> str:
+    if d.strata is not None:
+        return d.strata.describe()
+    if d.population is not None:
+        return "finite population correction for the workforce total"
+    return "no finite population correction"
 
 
 def _nesting(survey: Survey, by_ids: list[str]) -> tuple[Nesting, ...]:

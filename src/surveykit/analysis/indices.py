@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from surveykit.analysis import strata as st
+from surveykit.analysis.strata import Strata
 from surveykit.analysis.weights import fpc_factor
 
 
@@ -105,7 +107,8 @@ class IndexSummary:
 
 def index_by_group(index: np.ndarray, group: np.ndarray, n_groups: int,
                    weights: np.ndarray | None = None, *,
-                   population: float | None = None) -> IndexSummary:
+                   population: float | None = None,
+                   strata: Strata | None = None) -> IndexSummary:
     """(Weighted) mean index overall and per group, with SEs.
 
     Parameters
@@ -120,6 +123,8 @@ def index_by_group(index: np.ndarray, group: np.ndarray, n_groups: int,
         Respondent weights (default 1).
     population
         Population size for the finite population correction.
+    strata
+        A stratified design (FPC per stratum; ``population`` is then not used).
     """
     index = np.asarray(index, dtype=np.float64)
     w = np.ones(len(index)) if weights is None else np.asarray(weights, dtype=np.float64)
@@ -141,9 +146,31 @@ def index_by_group(index: np.ndarray, group: np.ndarray, n_groups: int,
         o_mean = (wd * y).sum() / sw.sum()
         o_se = np.sqrt(factor * ((wd * np.where(has, y - o_mean, 0.0)) ** 2).sum()
                        / sw.sum() ** 2)
+        if strata is not None:
+            se, o_se = _stratified_se(idx, n_groups, strata, wd, dev, sw,
+                                      np.where(has, y - o_mean, 0.0))
     return IndexSummary(overall=float(o_mean), overall_se=float(o_se),
                         overall_n=int(count.sum()), mean=mean[:n_groups], se=se[:n_groups],
                         n=count[:n_groups].astype(np.int64), sum_w=sw[:n_groups])
+
+
+def _stratified_se(idx: np.ndarray, n_groups: int, strata: Strata, wd: np.ndarray,
+                   dev: np.ndarray, sw: np.ndarray, o_dev: np.ndarray) -> tuple:
+    """Group and overall SEs of the mean index under a stratified design, from sums of
+    ``w (y - mean)`` and its square per (group, stratum)."""
+    h = strata.size
+    cell = idx * h + strata.codes
+    size = (n_groups + 1) * h
+
+    def parts(values: np.ndarray, at: np.ndarray, cells: int, total: np.ndarray):
+        a = np.bincount(at, weights=wd * values, minlength=cells).reshape(-1, h)
+        b = np.bincount(at, weights=(wd * values) ** 2, minlength=cells).reshape(-1, h)
+        tot = np.asarray(total, dtype=np.float64).reshape(-1, 1)
+        return a / tot, b / (tot * tot)
+
+    a, b = parts(dev, cell, size, sw)
+    oa, ob = parts(o_dev, strata.codes, h, sw.sum())
+    return np.sqrt(st.variance(a, b, strata)), float(np.sqrt(st.variance(oa, ob, strata))[0])
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,11 @@ over items and groups. Two modes:
 * **design-based** (weights and/or a known population for the finite population
   correction): ``svyciprop``-style logit intervals, the Rao-Scott second-order corrected
   chi-square (R ``svychisq``'s default), linearised z-tests, a Wald test of mean scores.
+
+Design-based mode is stratified when the design has :class:`~surveykit.analysis.strata.Strata`
+(headcounts by group, an FPC per stratum): every function then also takes the cell sums
+split by stratum, ``(items, groups + 1, strata, categories + 1)``, and the variances,
+covariances and degrees of freedom follow :mod:`surveykit.analysis.strata`.
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ import numpy as np
 from scipy import stats
 
 from surveykit.analysis.exact import fisher_test, needs_exact
+from surveykit.analysis import strata as st
 from surveykit.analysis.intervals import (
+    korn_graubard_interval,
+    logit_interval,
     proportion_from_sums,
     proportion_interval_from_sums,
     wilson_interval,
@@ -29,7 +37,8 @@ from surveykit.analysis.letters import ColumnLetters, column_letters, column_let
 from surveykit.analysis.meantests import kruskal_from_counts, weighted_mean_tests
 from surveykit.analysis.raoscott import rao_scott_from_sums
 from surveykit.analysis.significance import adjust, chi_square, two_proportions
-from surveykit.analysis.weights import CellSums
+from surveykit.analysis.strata import Strata
+from surveykit.analysis.weights import CellSums, effective_n
 
 
 @dataclass(frozen=True)
@@ -57,19 +66,46 @@ class Design:
     loose: float = 0.05
     letters_family: str = "item"
     exact_resamples: int = 20_000
+    strata: Strata | None = None
 
     @property
     def design_based(self) -> bool:
-        return self.weighted or self.population is not None
+        return self.weighted or self.population is not None or self.strata is not None
 
 
 def _sum(a: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (a * mask[:, None, :]).sum(axis=2)
 
 
+def _sum_h(a: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``(items, groups, strata, categories)`` summed over the masked categories."""
+    return (a * mask[:, None, None, :]).sum(axis=3)
+
+
+def _stratified_intervals(n, w, w2, by_stratum, d: Design):
+    """``svyciprop`` logit (Korn-Graubard at 0% and 100%) under the stratified design."""
+    x_h, x2_h, w_h, w2_h, n_h = by_stratum
+    p, a, b = st.share_parts(x_h, x2_h, w_h, w2_h)
+    se = np.sqrt(st.variance(a, b, d.strata))
+    df = st.domain_df(n_h)
+    p, se, n, df, w, w2 = np.broadcast_arrays(p, se, *(np.asarray(v, dtype=np.float64)
+                                                       for v in (n, df, w, w2)))
+    lo, hi = logit_interval(p, se, df, d.confidence)
+    edge = (n > 0) & ((p == 0) | (p == 1))
+    if edge.any():
+        kg_lo, kg_hi, _ = korn_graubard_interval(p[edge], se[edge], n[edge], df[edge],
+                                                 d.confidence,
+                                                 n_eff_degenerate=effective_n(w[edge],
+                                                                              w2[edge]))
+        lo, hi = lo.copy(), hi.copy()
+        lo[edge], hi[edge] = kg_lo, kg_hi
+    return 100 * lo, 100 * hi, se
+
+
 def share_intervals(x_n: np.ndarray, x_w: np.ndarray, x_w2: np.ndarray, n: np.ndarray,
-                    w: np.ndarray, w2: np.ndarray,
-                    d: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    w: np.ndarray, w2: np.ndarray, d: Design,
+                    by_stratum: tuple[np.ndarray, ...] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Intervals (in %) for shares ``x / base`` of any shape (arrays broadcast).
 
     ``x_n``, ``x_w``, ``x_w2``: respondents, sum of weights and of squared weights in the
@@ -77,7 +113,15 @@ def share_intervals(x_n: np.ndarray, x_w: np.ndarray, x_w2: np.ndarray, n: np.nd
     design-based data ``svyciprop``'s logit interval, and where the share is 0% or 100%
     (logit undefined, NaN in R) the Korn-Graubard interval, which is then Clopper-Pearson at
     Kish's effective n. Returns ``(lower, upper, se)`` (``se`` NaN when unweighted).
+
+    A stratified design (``d.strata``) needs ``by_stratum``: ``(x_w, x_w2, w, w2, n)`` of
+    the share and its base split by stratum on a trailing axis; the degrees of freedom are
+    then the domain's respondents minus its strata, as R's ``degf``.
     """
+    if d.strata is not None:
+        if by_stratum is None:
+            raise ValueError("a stratified design needs the sums by stratum")
+        return _stratified_intervals(n, w, w2, by_stratum, d)
     if not d.design_based:
         lo, hi = wilson_interval(x_n, n, d.confidence)
         return 100 * lo, 100 * hi, np.full(np.shape(lo), np.nan)
@@ -96,11 +140,14 @@ def share_intervals(x_n: np.ndarray, x_w: np.ndarray, x_w2: np.ndarray, n: np.nd
     return 100 * lo, 100 * hi, ci.se
 
 
-def figures(s: CellSums, m: Masks, d: Design) -> dict[str, np.ndarray]:
+def figures(s: CellSums, m: Masks, d: Design,
+            sh: CellSums | None = None) -> dict[str, np.ndarray]:
     """Bases, percentages, means and intervals for every item and group.
 
     Intervals: ``ci_low``/``ci_high`` for % positive, ``ci_neutral_*``, ``ci_negative_*``,
     and ``ci_cat_*`` ``(items, groups + 1, categories + 1)`` for each answer's share.
+    ``sh``: the same sums split by stratum (stratified designs); the per-stratum sums of
+    the base and of % positive are returned too (keys ending ``_h``), for the tests.
     """
     n = _sum(s.n, m.valid)
     w = _sum(s.w, m.valid)
@@ -114,23 +161,41 @@ def figures(s: CellSums, m: Masks, d: Design) -> dict[str, np.ndarray]:
             "mean": (s.w * m.score[:, None, :]).sum(axis=2) / w,
             "n_eff": w * w / w2,
         }
+    base_h = strat = None
+    if d.strata is not None:
+        if sh is None:
+            raise ValueError("a stratified design needs the sums by stratum")
+        base_h = (_sum_h(sh.w, m.valid), _sum_h(sh.w2, m.valid), _sum_h(sh.n, m.valid))
+        out.update(w_h=base_h[0], w2_h=base_h[1], n_h=base_h[2],
+                   w_pos_h=_sum_h(sh.w, m.positive), w2_pos_h=_sum_h(sh.w2, m.positive))
+        strat = (out["w_pos_h"], out["w2_pos_h"], *base_h)
     out["ci_low"], out["ci_high"], out["se"] = share_intervals(
-        out["n_pos"], w_pos, w2_pos, n, w, w2, d)
+        out["n_pos"], w_pos, w2_pos, n, w, w2, d, strat)
+    if base_h is not None:
+        _, out["a_pos"], out["b_pos"] = st.share_parts(*strat[:4])
     for key, mask in (("neutral", m.neutral), ("negative", m.negative)):
+        strat = None if base_h is None else (_sum_h(sh.w, mask), _sum_h(sh.w2, mask), *base_h)
         lo, hi, _ = share_intervals(_sum(s.n, mask), _sum(s.w, mask), _sum(s.w2, mask), n, w,
-                                    w2, d)
+                                    w2, d, strat)
         none = ~mask.any(axis=1)[:, None]  # e.g. no midpoint on a 4-point scale: no share
         out[f"ci_{key}_low"], out[f"ci_{key}_high"] = (np.where(none, np.nan, lo),
                                                        np.where(none, np.nan, hi))
     valid = m.valid[:, None, :]  # not-applicable and no-answer columns are not shares
+    strat = None
+    if base_h is not None:  # categories before the strata axis, as the flat shares
+        v4 = m.valid[:, None, None, :]
+        strat = (np.moveaxis(sh.w * v4, 2, 3), np.moveaxis(sh.w2 * v4, 2, 3),
+                 *(b[:, :, None, :] for b in base_h))
     out["ci_cat_low"], out["ci_cat_high"], _ = share_intervals(
         s.n * valid, s.w * valid, s.w2 * valid, n[:, :, None], w[:, :, None], w2[:, :, None],
-        d)
+        d, strat)
     return out
 
 
-def omnibus(s: CellSums, m: Masks, d: Design, n_groups: int) -> dict[str, np.ndarray]:
-    """Item x group independence test for every item, corrected across items."""
+def omnibus(s: CellSums, m: Masks, d: Design, n_groups: int,
+            sh: CellSums | None = None) -> dict[str, np.ndarray]:
+    """Item x group independence test for every item, corrected across items (``sh``: the
+    sums by stratum, for a stratified design)."""
     G = n_groups
     counts = s.n[:, :G, :] * m.valid[:, None, :]
     chi = chi_square(counts)
@@ -138,9 +203,15 @@ def omnibus(s: CellSums, m: Masks, d: Design, n_groups: int) -> dict[str, np.nda
     method = np.full(n_items, "asymptotic", dtype=object)
     name = np.full(n_items, "chi-square", dtype=object)
     if d.design_based:
+        by_h = {}
+        if d.strata is not None:
+            v4 = m.valid[:, None, None, :]
+            # (items, groups, strata, categories) -> (items, groups, categories, strata)
+            by_h = {"strata": d.strata, "w_h": np.moveaxis(sh.w[:, :G] * v4, 2, 3),
+                    "w2_h": np.moveaxis(sh.w2[:, :G] * v4, 2, 3)}
         rs = rao_scott_from_sums(s.w[:, :G, :] * m.valid[:, None, :],
                                  s.w2[:, :G, :] * m.valid[:, None, :], d.n_total,
-                                 population=d.population)
+                                 population=d.population, **by_h)
         # df stays the integer (r-1)(c-1); the F test's fractional d0 goes in ndf.
         p, statistic, df, ddf, ndf = rs.p_value, rs.statistic, rs.df, rs.ddf, rs.ndf
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -176,7 +247,21 @@ def versus_rest(f: dict[str, np.ndarray], d: Design, n_groups: int) -> dict[str,
     rest = {k: total[k] - f[k][:, :G] for k in total}
     with np.errstate(divide="ignore", invalid="ignore"):
         rest_pct = 100 * rest["w_pos"] / rest["w"]
-    if d.design_based:
+    if d.strata is not None:
+        # group and rest share strata, so they are not independent: var of the difference
+        # is var_g + var_rest - 2 cov (R: svycontrast on svyby(covmat = TRUE))
+        keys = ("w_pos_h", "w2_pos_h", "w_h", "w2_h")
+        g_h = [f[k][:, :G] for k in keys]
+        r_h = [f[k].sum(axis=1, keepdims=True) - f[k][:, :G] for k in keys]
+        pg, ag, bg = st.share_parts(*g_h)
+        pr, ar, br = st.share_parts(*r_h)
+        var = (st.variance(ag, bg, d.strata) + st.variance(ar, br, d.strata)
+               - 2 * st.covariance(ag, ar, d.strata))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (pg - pr) / np.sqrt(var)
+        p = np.where(np.isfinite(z), 2 * stats.norm.sf(np.abs(z)), np.nan)
+        test = "design-based z"
+    elif d.design_based:
         pg, seg = proportion_from_sums(f["w_pos"][:, :G], f["w2_pos"][:, :G], f["w"][:, :G],
                                        f["w2"][:, :G], d.n_total, population=d.population)
         pr, ser = proportion_from_sums(rest["w_pos"], rest["w2_pos"], rest["w"], rest["w2"],
@@ -199,20 +284,28 @@ def letters(f: dict[str, np.ndarray], d: Design, n_groups: int) -> ColumnLetters
     opts = dict(strict=d.strict, loose=d.loose, correction=d.correction,
                 family=d.letters_family)
     if d.design_based:
+        cov = None
+        if d.strata is not None:  # groups sharing strata are correlated
+            a = f["a_pos"][:, :G]
+            cov = -np.einsum("igh,ikh,h->igk", a, a, d.strata.centre())
         return column_letters_weighted(f["positive"][:, :G] / 100, se=f["se"][:, :G],
-                                       n=f["n"][:, :G], **opts)
+                                       n=f["n"][:, :G], cov=cov, **opts)
     return column_letters(f["n_pos"][:, :G], f["n"][:, :G], **opts)
 
 
 def mean_test(s: CellSums, m: Masks, d: Design, f: dict[str, np.ndarray],
-              n_groups: int) -> dict[str, np.ndarray]:
+              n_groups: int, sh: CellSums | None = None) -> dict[str, np.ndarray]:
     """Do mean scores differ across groups? Kruskal-Wallis, or a design-based Wald F."""
     G = n_groups
     if d.design_based:
+        by_h = {}
+        if d.strata is not None:
+            v4 = m.valid[:, None, None, :]
+            by_h = {"strata": d.strata, "w_h": sh.w[:, :G] * v4, "w2_h": sh.w2[:, :G] * v4}
         out = weighted_mean_tests(s.w[:, :G, :] * m.valid[:, None, :],
                                   s.w2[:, :G, :] * m.valid[:, None, :], m.score, d.n_total,
                                   n_answered=f["n"][:, :G].sum(axis=1),
-                                  population=d.population)
+                                  population=d.population, **by_h)
         p, statistic, df = out["wald_p_value"], out["wald_F"], out["wald_df"]
         extra = {"ndf": df.astype(np.float64), "ddf": out["wald_ddf"].astype(np.float64),
                  "p_method": np.full(len(p), "F", dtype=object)}

@@ -16,8 +16,9 @@ Three ways to get the pairwise p-values:
 * :func:`pairwise_z_effective`: weighted proportions with each group's base replaced by
   Kish's effective sample size (what most tab software does with weights);
 * :func:`pairwise_z_design`: weighted proportions with their design-based (linearisation)
-  SEs, unpooled. Subgroups of a design without clusters are independent domains, so the
-  variance of a difference is the sum of the two variances.
+  SEs, unpooled. Subgroups of a design without clusters or strata are independent
+  domains, so the variance of a difference is the sum of the two variances; in a stratified
+  design groups that share strata are correlated and their covariances are given too.
 """
 
 from __future__ import annotations
@@ -79,16 +80,22 @@ def pairwise_z_effective(p: np.ndarray, n_eff: np.ndarray) -> np.ndarray:
     return pairwise_z(p * n_eff, n_eff)
 
 
-def pairwise_z_design(p: np.ndarray, se: np.ndarray, df: float | None = None) -> np.ndarray:
-    """Wald test of ``p_g - p_h`` with ``var = se_g^2 + se_h^2`` (independent domains).
+def pairwise_z_design(p: np.ndarray, se: np.ndarray, df: float | None = None, *,
+                      cov: np.ndarray | None = None) -> np.ndarray:
+    """Wald test of ``p_g - p_h`` with ``var = se_g^2 + se_h^2 - 2 cov_gh``.
 
-    ``df`` gives a t reference distribution (e.g. respondents - 1); default normal.
+    ``cov``: ``(items, groups, groups)`` covariances of the groups' estimates (off the
+    diagonal; default 0, independent domains). ``df`` gives a t reference distribution
+    (e.g. respondents - 1); default normal.
     """
     p, se = np.atleast_2d(p), np.atleast_2d(se)
     p1, p2 = _pairs(p)
     s1, s2 = _pairs(se)
+    var = s1 * s1 + s2 * s2
+    if cov is not None:
+        var = np.maximum(var - 2 * np.asarray(cov, dtype=np.float64), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = (p1 - p2) / np.sqrt(s1 * s1 + s2 * s2)
+        z = (p1 - p2) / np.sqrt(var)
     ok = np.isfinite(z)
     out = np.full(z.shape, np.nan)
     dist = stats.norm if df is None else stats.t(df)
@@ -217,12 +224,14 @@ def column_letters(positive: np.ndarray, n: np.ndarray, *, strict: float = 0.01,
 def column_letters_weighted(p: np.ndarray, *, n_eff: np.ndarray | None = None,
                             se: np.ndarray | None = None, n: np.ndarray | None = None,
                             min_n: int = 0, strict: float = 0.01, loose: float = 0.05,
-                            correction: str = "holm", family: str = "item") -> ColumnLetters:
+                            correction: str = "holm", family: str = "item",
+                            cov: np.ndarray | None = None) -> ColumnLetters:
     """Weighted column-proportion letters.
 
     Give ``n_eff`` (Kish effective bases: pooled z on effective n) or ``se`` (design-based
-    SEs: unpooled Wald test). ``n`` (unweighted bases) with ``min_n`` leaves small groups
-    untested, as in :func:`column_letters`.
+    SEs: unpooled Wald test, with ``cov`` the covariances between groups where they are
+    not independent, as in a stratified design). ``n`` (unweighted bases) with ``min_n``
+    leaves small groups untested, as in :func:`column_letters`.
     """
     if (n_eff is None) == (se is None):
         raise ValueError("give exactly one of n_eff and se")
@@ -233,6 +242,6 @@ def column_letters_weighted(p: np.ndarray, *, n_eff: np.ndarray | None = None,
     if n_eff is not None:
         pv = pairwise_z_effective(p, np.where(untested, 0.0, np.atleast_2d(n_eff)))
     else:
-        pv = pairwise_z_design(np.where(untested, np.nan, p), np.atleast_2d(se))
+        pv = pairwise_z_design(np.where(untested, np.nan, p), np.atleast_2d(se), cov=cov)
     return letters_from_p(pv, p, strict=strict, loose=loose, correction=correction,
                           family=family)

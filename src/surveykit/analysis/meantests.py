@@ -12,7 +12,9 @@ its linearisation SE comes from the per-cell sums of weights and squared weights
 :mod:`surveykit.analysis.intervals`). Domains are independent in such a design, so a
 group-vs-rest comparison is a Wald t-test with ``var = se_g^2 + se_rest^2`` (R
 ``svyttest``) and the across-groups test a Wald F on the ``G - 1`` contrasts (R
-``regTermTest(svyglm(score ~ group), ~group)``).
+``regTermTest(svyglm(score ~ group), ~group)``). In a stratified design groups that share
+strata are correlated: the Wald F then uses the full covariance matrix of the domain means
+(:mod:`surveykit.analysis.strata`) and the degrees of freedom lose one per stratum.
 
 References
 ----------
@@ -28,7 +30,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from surveykit.analysis import strata as st
 from surveykit.analysis.intervals import cell_mean
+from surveykit.analysis.strata import Strata
 
 
 def _midranks(totals: np.ndarray) -> np.ndarray:
@@ -138,7 +142,9 @@ def weighted_means(w: np.ndarray, w2: np.ndarray, scores: np.ndarray, n_total: f
 
 def weighted_mean_tests(w: np.ndarray, w2: np.ndarray, scores: np.ndarray, n_total: float, *,
                         n_answered: float | np.ndarray | None = None,
-                        population: float | None = None) -> dict[str, np.ndarray]:
+                        population: float | None = None, strata: Strata | None = None,
+                        w_h: np.ndarray | None = None,
+                        w2_h: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Design-based tests of weighted mean scores across groups.
 
     Parameters are those of :func:`weighted_means`; ``w``/``w2`` are ``(..., groups,
@@ -148,6 +154,10 @@ def weighted_mean_tests(w: np.ndarray, w2: np.ndarray, scores: np.ndarray, n_tot
     stated for the Wald test), which sets the degrees of freedom as R's ``svyglm`` does
     after dropping incomplete rows; the variances use ``n_total`` (R's domain convention).
     Default ``n_total``.
+
+    For a stratified design give ``strata`` and ``w_h``, ``w2_h``: ``(..., groups, H,
+    categories)`` sums by stratum. Degrees of freedom are then R's: ``n_answered`` minus
+    the strata with an answer, minus 1 (t-tests) or ``G - 1`` (Wald F).
 
     Returns
     -------
@@ -161,30 +171,52 @@ def weighted_mean_tests(w: np.ndarray, w2: np.ndarray, scores: np.ndarray, n_tot
     w, w2 = np.asarray(w, dtype=np.float64), np.asarray(w2, dtype=np.float64)
     scores = np.asarray(scores, dtype=np.float64)
     s = scores[..., None, :] if scores.ndim > 1 else scores
-    mean, se = cell_mean(w, w2, s, n_total, population=population)
-    # the rest of group g: everyone else's cells (all groups' sums minus g's)
-    rest_w = w.sum(axis=-2, keepdims=True) - w
-    rest_w2 = w2.sum(axis=-2, keepdims=True) - w2
-    rest_mean, rest_se = cell_mean(rest_w, rest_w2, s, n_total, population=population)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = (mean - rest_mean) / np.sqrt(se * se + rest_se * rest_se)
     n_ans = np.asarray(n_total if n_answered is None else n_answered, dtype=np.float64)
-    df = n_ans - 2  # per table (leading axes)
+    if strata is None:
+        mean, se = cell_mean(w, w2, s, n_total, population=population)
+        # the rest of group g: everyone else's cells (all groups' sums minus g's)
+        rest_w = w.sum(axis=-2, keepdims=True) - w
+        rest_w2 = w2.sum(axis=-2, keepdims=True) - w2
+        rest_mean, rest_se = cell_mean(rest_w, rest_w2, s, n_total, population=population)
+        var_diff = se * se + rest_se * rest_se
+        lost, cov = 1.0, None
+    else:
+        w_h, w2_h = np.asarray(w_h, dtype=np.float64), np.asarray(w2_h, dtype=np.float64)
+        sh = scores[..., None, None, :] if scores.ndim > 1 else scores
+        mean, a, b = st.mean_parts(w_h, w2_h, sh)
+        var = st.variance(a, b, strata)
+        se = np.sqrt(var)
+        rest_mean, ra, rb = st.mean_parts(w_h.sum(axis=-3, keepdims=True) - w_h,
+                                          w2_h.sum(axis=-3, keepdims=True) - w2_h, sh)
+        var_diff = var + st.variance(ra, rb, strata) - 2 * st.covariance(a, ra, strata)
+        # strata with an answer among the rows of the test (R's degf after svyglm's na drop)
+        lost = (w_h.sum(axis=(-3, -1)) > 0).sum(axis=-1).astype(np.float64)
+        cov = -np.einsum("...gh,...kh,h->...gk", a, a, strata.centre())
+        idx = np.arange(cov.shape[-1])
+        cov[..., idx, idx] = var
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (mean - rest_mean) / np.sqrt(var_diff)
+    df = n_ans - lost - 1  # per table (leading axes); unstratified n - 2
     df_g = np.broadcast_to(df[..., None] if df.ndim else df, t.shape)
     ok = np.isfinite(t) & (df_g > 0)
     p = np.full(t.shape, np.nan)
     p[ok] = 2 * stats.t.sf(np.abs(t[ok]), df_g[ok])
-    wf, wdf, wp = _wald(mean, se, n_ans)
+    resid = n_ans - lost  # svyglm's df.residual is this + 1 - number of coefficients
+    wf, wdf, wp = _wald(mean, se, resid, cov)
     return {"mean": mean, "se": se, "difference": mean - rest_mean, "t": np.where(ok, t, np.nan),
             "df": df, "p_value": p, "wald_F": wf, "wald_df": wdf,
-            "wald_ddf": n_ans - 1 - wdf, "wald_p_value": wp}
+            "wald_ddf": resid - wdf, "wald_p_value": wp}
 
 
-def _wald(mean: np.ndarray, se: np.ndarray, n_answered: np.ndarray) -> tuple:
-    """Wald F that all domain means are equal, for independent domains (diagonal V)."""
+def _wald(mean: np.ndarray, se: np.ndarray, resid: np.ndarray,
+          cov: np.ndarray | None = None) -> tuple:
+    """Wald F that all domain means are equal: independent domains (diagonal V), or with
+    ``cov`` the full ``(..., G, G)`` covariance matrix of the means. The F test's
+    denominator df is ``resid - (G - 1)``."""
     flat_m = mean.reshape(-1, mean.shape[-1])
     flat_s = se.reshape(-1, se.shape[-1])
-    flat_n = np.broadcast_to(n_answered, mean.shape[:-1]).reshape(-1)
+    flat_c = None if cov is None else cov.reshape(-1, *cov.shape[-2:])
+    flat_n = np.broadcast_to(resid, mean.shape[:-1]).reshape(-1)
     f = np.full(len(flat_m), np.nan)
     df = np.zeros(len(flat_m), dtype=np.int64)
     p = np.full(len(flat_m), np.nan)
@@ -193,13 +225,22 @@ def _wald(mean: np.ndarray, se: np.ndarray, n_answered: np.ndarray) -> tuple:
         g = int(live.sum())
         if g < 2:
             continue
-        # Contrasts against the first live group; with V diagonal the quadratic form is
-        # the inverse-variance weighted sum of squares about the precision-weighted mean.
-        prec = 1 / s[live] ** 2
-        centre = (prec * m[live]).sum() / prec.sum()
-        chi = (prec * (m[live] - centre) ** 2).sum()
+        if flat_c is None:
+            # With V diagonal the quadratic form of the contrasts is the inverse-variance
+            # weighted sum of squares about the precision-weighted mean.
+            prec = 1 / s[live] ** 2
+            centre = (prec * m[live]).sum() / prec.sum()
+            chi = (prec * (m[live] - centre) ** 2).sum()
+        else:  # contrasts against the first live group, as svyglm's treatment coding
+            v = flat_c[i][np.ix_(live, live)]
+            beta = m[live][1:] - m[live][0]
+            vc = v[1:, 1:] - v[1:, :1] - v[:1, 1:] + v[0, 0]
+            try:
+                chi = float(beta @ np.linalg.solve(vc, beta))
+            except np.linalg.LinAlgError:
+                continue
         df[i] = g - 1
         f[i] = chi / df[i]
-        p[i] = stats.f.sf(f[i], df[i], flat_n[i] - 1 - df[i])
+        p[i] = stats.f.sf(f[i], df[i], flat_n[i] - df[i])
     shape = mean.shape[:-1]
     return f.reshape(shape), df.reshape(shape), p.reshape(shape)

@@ -20,6 +20,7 @@ from surveykit.analysis.exact import fisher_test
 from surveykit.analysis.meantests import weighted_mean_tests
 from surveykit.analysis.significance import adjust_rows
 from surveykit.analysis.raoscott import rao_scott_from_sums
+from surveykit.analysis.strata import Strata
 from surveykit.analysis.significance import chi_square, two_proportions
 
 
@@ -29,7 +30,9 @@ class TickSums:
 
     ``ticked_*`` are ``(groups + 1, options)``; ``base_*`` are ``(groups + 1,)``
     (respondents who answered the question). ``*_n`` count respondents, ``*_w`` sum weights,
-    ``*_w2`` sum squared weights.
+    ``*_w2`` sum squared weights. With strata, ``by_stratum`` holds the same sums split by
+    stratum: ``ticked_*`` ``(groups + 1, options, strata)``, ``base_*`` ``(groups + 1,
+    strata)``.
     """
 
     ticked_n: np.ndarray
@@ -38,16 +41,34 @@ class TickSums:
     base_n: np.ndarray
     base_w: np.ndarray
     base_w2: np.ndarray
+    by_stratum: TickSums | None = None
 
 
 def tick_sums(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_groups: int,
-              weights: np.ndarray | None = None) -> TickSums:
-    """Count ticks by group and option with one ``bincount`` per option (O(respondents))."""
+              weights: np.ndarray | None = None, *, strata: Strata | None = None) -> TickSums:
+    """Count ticks by group and option with one ``bincount`` per option (O(respondents));
+    with ``strata``, by group and stratum as well (``by_stratum``)."""
     ticks = np.asarray(ticks, dtype=bool)
     answered = np.asarray(answered, dtype=bool)
     idx = np.where(np.asarray(group) < 0, n_groups, group).astype(np.intp)
     w = np.ones(len(idx)) if weights is None else np.asarray(weights, dtype=np.float64)
     g1 = n_groups + 1
+    if strata is not None:
+        h = strata.size
+        # by (group, stratum) with the groups' not-stated row last; summed back to groups
+        cells = tick_sums(ticks, answered, idx * h + strata.codes, g1 * h, w)
+
+        def split(a: np.ndarray) -> np.ndarray:
+            return a[: g1 * h].reshape(g1, h, *a.shape[1:])
+
+        fine = TickSums(*(split(getattr(cells, k)) for k in (
+            "ticked_n", "ticked_w", "ticked_w2", "base_n", "base_w", "base_w2")))
+        return TickSums(*(getattr(fine, k).sum(axis=1) for k in (
+            "ticked_n", "ticked_w", "ticked_w2", "base_n", "base_w", "base_w2")),
+            by_stratum=TickSums(fine.ticked_n.transpose(0, 2, 1),
+                                fine.ticked_w.transpose(0, 2, 1),
+                                fine.ticked_w2.transpose(0, 2, 1),
+                                fine.base_n, fine.base_w, fine.base_w2))
 
     def by_group(mask: np.ndarray, values: np.ndarray | None) -> np.ndarray:
         return np.bincount(idx[mask], weights=None if values is None else values[mask],
@@ -99,7 +120,8 @@ class MultiTests:
 
 def multi_tests(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_groups: int,
                 weights: np.ndarray | None = None, *, correction: str = "holm",
-                population: float | None = None, sums: TickSums | None = None) -> MultiTests:
+                population: float | None = None, sums: TickSums | None = None,
+                strata: Strata | None = None) -> MultiTests:
     """Test every option of a multi-response question by group.
 
     Parameters
@@ -116,12 +138,16 @@ def multi_tests(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_gr
     population
         Population size for the FPC (weighted tests only).
     sums
-        Precomputed :func:`tick_sums`.
+        Precomputed :func:`tick_sums` (with ``by_stratum`` for a stratified design).
+    strata
+        A stratified design (FPC per stratum): the tests are then design-based, weighted or
+        not, as ``svydesign(ids = ~1, strata = , fpc = , weights = )``.
     """
-    s = sums if sums is not None else tick_sums(ticks, answered, group, n_groups, weights)
+    s = sums if sums is not None else tick_sums(ticks, answered, group, n_groups, weights,
+                                                strata=strata)
     g = n_groups
     n_total = float(len(group))
-    if weights is None:
+    if weights is None and strata is None:
         yes = s.ticked_n.T  # (options, groups + 1)
         no = s.base_n[None, :] - yes
         tables = np.stack([yes[:, :g], no[:, :g]], axis=1)  # (options, 2, groups)
@@ -143,15 +169,25 @@ def multi_tests(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_gr
     else:
         yw, yw2 = s.ticked_w.T, s.ticked_w2.T
         nw, nw2 = s.base_w[None, :] - yw, s.base_w2[None, :] - yw2
+        by_h, rs_h = {}, {}
+        if strata is not None:
+            bs = s.by_stratum
+            yh, yh2 = bs.ticked_w.transpose(1, 0, 2), bs.ticked_w2.transpose(1, 0, 2)
+            nh, nh2 = bs.base_w[None] - yh, np.maximum(bs.base_w2[None] - yh2, 0.0)
+            rs_h = {"strata": strata, "w_h": np.stack([yh[:, :g], nh[:, :g]], axis=1),
+                    "w2_h": np.stack([yh2[:, :g], nh2[:, :g]], axis=1)}
+            by_h = {"strata": strata, "w_h": np.stack([nh, yh], axis=-1),
+                    "w2_h": np.stack([nh2, yh2], axis=-1)}
         rs = rao_scott_from_sums(np.stack([yw[:, :g], nw[:, :g]], axis=1),
                                  np.stack([yw2[:, :g], nw2[:, :g]], axis=1), n_total,
-                                 population=population)
+                                 population=population, **rs_h)
         stat, df, p = rs.statistic, rs.ndf, rs.p_value
         # ticked = score 1, not ticked = score 0; all groups incl. not stated form the rest
         w_cells = np.stack([nw, yw], axis=-1)  # (options, groups + 1, 2)
         w2_cells = np.stack([nw2, yw2], axis=-1)
         mt = weighted_mean_tests(w_cells, w2_cells, np.array([0.0, 1.0]), n_total,
-                                 n_answered=float(s.base_n.sum()), population=population)
+                                 n_answered=float(s.base_n.sum()), population=population,
+                                 **by_h)
         pct = 100 * mt["mean"][:, :g]
         diff, vs_p, method = 100 * mt["difference"][:, :g], mt["p_value"][:, :g], "rao-scott"
         p_method = ["F (second-order)"] * len(p)

@@ -34,8 +34,13 @@ def _multi_figures(n: float, base_w: float, ticked_w: np.ndarray, lower: np.ndar
 
 def _tick_intervals(s, design: Design) -> tuple[np.ndarray, np.ndarray]:
     """Intervals for % of respondents ticking each option, ``(groups + 1, options)``."""
+    strat = None
+    if design.strata is not None:  # (groups + 1, options, strata); bases (groups + 1, 1, strata)
+        bs = s.by_stratum
+        strat = (bs.ticked_w, bs.ticked_w2, bs.base_w[:, None, :], bs.base_w2[:, None, :],
+                 bs.base_n[:, None, :])
     lo, hi, _ = share_intervals(s.ticked_n, s.ticked_w, s.ticked_w2, s.base_n[:, None],
-                                s.base_w[:, None], s.base_w2[:, None], design)
+                                s.base_w[:, None], s.base_w2[:, None], design, strat)
     return lo, hi
 
 
@@ -50,20 +55,20 @@ def analyse_multi(survey: Survey, m: MultiResponse, by_ids: list[str],
     ticks, answered = survey.multi_ticks[m.id], survey.multi_answered[m.id]
     w = survey.weights
     everyone = np.zeros(survey.n, dtype=np.int32)
-    o = tick_sums(ticks, answered, everyone, 1, w)
+    o = tick_sums(ticks, answered, everyone, 1, w, strata=design.strata)
     lo, hi = _tick_intervals(o, design)
     overall = _multi_figures(o.base_n[0], o.base_w[0], o.ticked_w[0], lo[0], hi[0])
     by, tests = {}, {}
     for bid in by_ids:
         labels = survey.groups[bid]
         group = survey.group_codes[bid]
-        s = tick_sums(ticks, answered, group, len(labels), w)
+        s = tick_sums(ticks, answered, group, len(labels), w, strata=design.strata)
         lo, hi = _tick_intervals(s, design)
         by[bid] = tuple(MultiGroup(group=lab, figures=_multi_figures(
             s.base_n[g], s.base_w[g], s.ticked_w[g], lo[g], hi[g]))
             for g, lab in enumerate(labels))
         t = multi_tests(ticks, answered, group, len(labels), w, correction=design.correction,
-                        population=design.population, sums=s)
+                        population=design.population, sums=s, strata=design.strata)
         tests[bid] = tuple(
             OptionTest(option=opt, name=t.method, statistic=float(t.statistic[j]),
                        df=float(t.df[j]), p_value=float(t.p_value[j]),
@@ -86,7 +91,8 @@ def analyse_index(survey: Survey, index: Index, by_ids: list[str],
     k = np.array([survey.codebook.items[j].effective_scale.k for j in cols])
     scores = composite_index(codes, k, min_share=index.min_share)
     everyone = np.zeros(survey.n, dtype=np.int32)
-    overall = index_by_group(scores, everyone, 1, survey.weights, population=design.population)
+    overall = index_by_group(scores, everyone, 1, survey.weights, population=design.population,
+                             strata=design.strata)
     scored = item_scores(codes, k)
     complete = int(np.isfinite(scored).all(axis=1).sum())
     nan_items = tuple(float("nan") for _ in cols)
@@ -100,7 +106,7 @@ def analyse_index(survey: Survey, index: Index, by_ids: list[str],
     for bid in by_ids:
         labels = survey.groups[bid]
         s = index_by_group(scores, survey.group_codes[bid], len(labels), survey.weights,
-                           population=design.population)
+                           population=design.population, strata=design.strata)
         by[bid] = tuple(IndexGroup(group=lab, mean=float(s.mean[g]), se=float(s.se[g]),
                                    n=int(s.n[g])) for g, lab in enumerate(labels))
     return IndexResult(

@@ -22,6 +22,13 @@ with ``W`` the domain's sum of weights, ``S2`` the per-cell sums of squared weig
 ``pi`` the cell proportions. With ``C`` a basis of the interaction contrasts (orthogonal to
 the main effects) and ``D = diag(pi)``, ``Delta = (C' D^-1 C / n)^-1 C' D^-1 V D^-1 C``.
 
+In a stratified design (``svydesign(ids = ~1, strata = ~h, fpc = ~N_h, weights = ~w)``)
+the squared weights of each stratum are scaled by its ``c_h`` (see
+:mod:`surveykit.analysis.strata`), and V loses one rank-one term per stratum,
+``k_h T_h T_h' / W^2`` with ``T_h`` the stratum's cell totals minus its share of the
+table, ``W_h pi``; ``nu`` is respondents minus strata. Still a few small matrices per
+item: the strata enter through an ``(r c) x H`` matrix.
+
 References
 ----------
 Rao, J. N. K. & Scott, A. J. (1981). The analysis of categorical data from complex sample
@@ -38,6 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from surveykit.analysis.strata import Strata
 from surveykit.analysis.weights import cell_sums, fpc_factor
 
 
@@ -100,7 +108,8 @@ def _main_effects(r: int, c: int) -> np.ndarray:
     return x
 
 
-def _traces_projected(pi: np.ndarray, d: np.ndarray, r: int, c: int) -> tuple[float, float]:
+def _traces_projected(pi: np.ndarray, d: np.ndarray, r: int, c: int,
+                      low: np.ndarray | None = None) -> tuple[float, float]:
     """tr(H Dm), tr((H Dm)^2) with H the projection off the main effects; all cells > 0.
 
     With ``Q = D^(-1/2) C``, ``Delta = n (Q'Q)^-1 Q' M Q`` where ``M = D^(-1/2) V D^(-1/2)``,
@@ -109,6 +118,10 @@ def _traces_projected(pi: np.ndarray, d: np.ndarray, r: int, c: int) -> tuple[fl
     ``H = I - Z (Z'Z)^-1 Z'``, which needs only ``(r+c-1)``-square matrices; and ``H``
     annihilates ``sqrt(pi)``, which removes the rank-one parts of ``M``, leaving its
     diagonal ``Dm = diag(d)``.
+
+    ``low``: ``(cells, H)`` columns ``u_h`` of a negative low-rank part, ``M = Dm - U U'``
+    (strata). With ``P = H U``, ``tr(HM) = tr(H Dm) - |P|^2`` and ``tr((HM)^2) =
+    tr((H Dm)^2) - 2 tr(P' Dm P) + |P'P|^2``.
     """
     x1 = _main_effects(r, c)
     g = (x1 * pi[:, None]).T @ x1
@@ -118,11 +131,20 @@ def _traces_projected(pi: np.ndarray, d: np.ndarray, r: int, c: int) -> tuple[fl
     kf, ke = k[:, : f.shape[1]], k[:, f.shape[1]:]
     tr = d.sum() - np.trace(kf)
     tr2 = (d * d).sum() - 2 * np.trace(ke) + np.einsum("ij,ji->", kf, kf)
+    if low is not None:
+        root = np.sqrt(pi)[:, None]  # Z = D^(1/2) X1, H u = u - Z (Z'Z)^-1 Z' u
+        proj = low - root * (x1 @ np.linalg.solve(g, x1.T @ (root * low)))
+        ptp = proj.T @ proj
+        tr -= np.trace(ptp)
+        tr2 += -2 * np.einsum("ih,i,ih->", proj, d, proj) + (ptp * ptp).sum()
     return tr, tr2
 
 
-def _one_table(w: np.ndarray, w2: np.ndarray, n_total: float, fpc2: float) -> tuple:
-    """Pearson X^2, tr(Delta), tr(Delta^2), df for one ``(r, c)`` table of sums."""
+def _one_table(w: np.ndarray, w2: np.ndarray, n_total: float, fpc2: float,
+               w_h: np.ndarray | None = None, w2_h: np.ndarray | None = None,
+               strata: Strata | None = None) -> tuple:
+    """Pearson X^2, tr(Delta), tr(Delta^2), df for one ``(r, c)`` table of sums
+    (``w_h``, ``w2_h``: the same ``(r, c, H)`` by stratum, for a stratified design)."""
     keep_r, keep_c = w.sum(axis=1) > 0, w.sum(axis=0) > 0
     w, w2 = w[keep_r][:, keep_c], w2[keep_r][:, keep_c]
     r, c = w.shape
@@ -130,14 +152,24 @@ def _one_table(w: np.ndarray, w2: np.ndarray, n_total: float, fpc2: float) -> tu
         return np.nan, np.nan, np.nan, 0
     total = w.sum()
     pi = (w / total).ravel(order="F")  # column-major, rows fastest, as R's interaction()
-    s2 = w2.ravel(order="F")
     # Pearson X^2 of the table scaled to n_total (svytable(..., Ntotal = n))
     expected = np.outer(w.sum(axis=1), w.sum(axis=0)) / total
     x2 = ((w - expected) ** 2 / expected).sum() * n_total / total
-    scale = n_total / (n_total - 1) * fpc2 / total**2
+    low = None
+    if strata is None:
+        s2 = w2.ravel(order="F")
+        scale = n_total / (n_total - 1) * fpc2 / total**2
+    else:
+        w_h, w2_h = w_h[keep_r][:, keep_c], w2_h[keep_r][:, keep_c]
+        cells = lambda a: a.transpose(1, 0, 2).reshape(r * c, -1)  # rows fastest  # noqa: E731
+        s2 = cells(w2_h) @ strata.scale()
+        scale = 1.0 / total**2
+        t = cells(w_h) - np.outer(pi, w_h.sum(axis=(0, 1)))  # T_h per cell
+        low = t * np.sqrt(strata.centre())[None, :] / total  # V -= low low'
     df = (r - 1) * (c - 1)
     if (pi > 0).all():  # the usual case: small (r+c-1)-square algebra only
-        tr, tr2 = _traces_projected(pi, scale * s2 / pi, r, c)
+        tr, tr2 = _traces_projected(pi, scale * s2 / pi, r, c,
+                                    None if low is None else low / np.sqrt(pi)[:, None])
         return x2, n_total * tr, n_total**2 * tr2, df
     # Empty cells: R sets 1/0 to 0 in D^-1, which breaks the projection identity above,
     # so build Delta from the interaction contrasts as survey does.
@@ -150,7 +182,10 @@ def _one_table(w: np.ndarray, w2: np.ndarray, n_total: float, fpc2: float) -> tu
     u = cmat.T @ live.astype(float)
     s = cmat.T @ (s2 * inv_pi)
     b = (cmat * (s2 * inv_pi * inv_pi)[:, None]).T @ cmat
-    b = scale * (b - np.outer(s, u) - np.outer(u, s) + w2.sum() * np.outer(u, u))
+    b = scale * (b - np.outer(s, u) - np.outer(u, s) + s2.sum() * np.outer(u, u))
+    if low is not None:
+        cl = cmat.T @ (low * inv_pi[:, None])
+        b -= cl @ cl.T
     # Many empty cells leave C' D^-1 C (near) singular: Delta is then not defined (R stops
     # with "system is computationally singular" or returns noise). Such tables are far too
     # sparse for any chi-square approximation; report NaN (use an exact test instead).
@@ -163,7 +198,9 @@ def _one_table(w: np.ndarray, w2: np.ndarray, n_total: float, fpc2: float) -> tu
 
 def rao_scott_from_sums(w: np.ndarray, w2: np.ndarray, n_total: float, *,
                         nu: float | None = None, population: float | None = None,
-                        n: np.ndarray | None = None) -> RaoScottResult:
+                        n: np.ndarray | None = None, strata: Strata | None = None,
+                        w_h: np.ndarray | None = None,
+                        w2_h: np.ndarray | None = None) -> RaoScottResult:
     """Rao-Scott tests for a stack of weighted tables given their cell sums.
 
     Parameters
@@ -180,6 +217,10 @@ def rao_scott_from_sums(w: np.ndarray, w2: np.ndarray, n_total: float, *,
         Population size for the finite population correction, or None.
     n
         Respondents per table (reported only); default NaN.
+    strata, w_h, w2_h
+        For a stratified design: the :class:`~surveykit.analysis.strata.Strata` and the
+        ``(tables, rows, cols, H)`` sums by stratum (``population`` is then not used, and
+        ``nu`` defaults to respondents minus strata).
 
     Returns
     -------
@@ -188,10 +229,19 @@ def rao_scott_from_sums(w: np.ndarray, w2: np.ndarray, n_total: float, *,
     w, w2 = np.asarray(w, dtype=np.float64), np.asarray(w2, dtype=np.float64)
     if w.ndim == 2:
         w, w2 = w[None], w2[None]
-    nu = n_total - 1 if nu is None else nu
-    fpc2 = float(fpc_factor(n_total, population)) ** 2
-    parts = np.array([_one_table(w[t], w2[t], n_total, fpc2) for t in range(len(w))],
-                     dtype=np.float64).reshape(len(w), 4)
+    if strata is not None:
+        w_h, w2_h = np.asarray(w_h, dtype=np.float64), np.asarray(w2_h, dtype=np.float64)
+        if w_h.ndim == 3:
+            w_h, w2_h = w_h[None], w2_h[None]
+        nu = strata.nu() if nu is None else nu
+        fpc2 = 1.0
+    else:
+        nu = n_total - 1 if nu is None else nu
+        fpc2 = float(fpc_factor(n_total, population)) ** 2
+    parts = np.array([_one_table(w[t], w2[t], n_total, fpc2,
+                                 None if strata is None else w_h[t],
+                                 None if strata is None else w2_h[t], strata)
+                      for t in range(len(w))], dtype=np.float64).reshape(len(w), 4)
     x2, tr, tr2, df = parts.T
     ok = df > 0
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -402,6 +402,11 @@ class Settings:
     letters_family: str = "item"
     population: float | None = None
     weighting: dict[str, Any] | None = None
+    # The sampling design the variances assume, in words for the methods note (e.g.
+    # "stratified by sector with finite population correction"), and for a stratified
+    # design its strata (see surveykit.analysis.strata.Strata.to_dict).
+    design: str = "no finite population correction"
+    strata: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (_num(v) if isinstance(v, float) else v) for k, v in self.__dict__.items()}

@@ -96,7 +96,7 @@ def cell_sums(codes: np.ndarray, group: np.ndarray, n_groups: int, n_categories:
 
 def cell_sums_many(codes: np.ndarray, groups: Sequence[np.ndarray], n_groups: Sequence[int],
                    n_categories: int, weights: np.ndarray | None = None, *,
-                   max_joint: int = 200_000) -> list[CellSums]:
+                   max_joint: int = 200_000, keep: int | None = None) -> list[CellSums]:
     """:func:`cell_sums` for several breakdowns in one pass over the respondents.
 
     Each respondent's groups in all breakdowns are combined into one joint group (sector x
@@ -105,25 +105,49 @@ def cell_sums_many(codes: np.ndarray, groups: Sequence[np.ndarray], n_groups: Se
     respondent-level work of three separate passes. Falls back to separate passes when the
     joint cube would exceed ``max_joint`` groups.
 
+    ``keep``: index of a breakdown (e.g. the strata of a stratified design) whose groups are
+    kept as an extra axis of every cube, ``(items, groups + 1, kept groups + 1,
+    categories + 1)``, at no extra pass over the respondents.
+
     Returns
     -------
     list of CellSums
-        One per breakdown, in order, identical to ``cell_sums`` for that breakdown.
+        One per breakdown, in order, identical to ``cell_sums`` for that breakdown (split
+        by the kept breakdown's groups if ``keep`` is given).
     """
     sizes = [g + 1 for g in n_groups]
     if not groups or int(np.prod(sizes, dtype=np.float64)) > max_joint:
-        return [cell_sums(codes, g, k, n_categories, weights) for g, k in zip(groups, n_groups)]
+        if keep is None:
+            return [cell_sums(codes, g, k, n_categories, weights)
+                    for g, k in zip(groups, n_groups)]
+        inner = np.where(np.asarray(groups[keep]) < 0, n_groups[keep], groups[keep])
+        out = []
+        for g, k in zip(groups, n_groups):
+            pair = np.where(np.asarray(g) < 0, k, g) * sizes[keep] + inner
+            s = cell_sums(codes, pair, (k + 1) * sizes[keep], n_categories, weights)
+            shape = (s.n.shape[0], k + 1, sizes[keep], s.n.shape[2])
+            out.append(CellSums(*(getattr(s, a)[:, :-1].reshape(shape)
+                                  for a in ("n", "w", "w2"))))
+        return out
     joint = np.zeros(len(groups[0]), dtype=np.intp)
     for g, k, size in zip(groups, n_groups, sizes):  # mixed radix, not-stated -> last level
         joint = joint * size + np.where(np.asarray(g) < 0, k, g)
     total = int(np.prod(sizes))
     s = cell_sums(codes, joint, total, n_categories, weights)
 
-    def marginal(cube: np.ndarray, keep: int) -> np.ndarray:
+    def marginal(cube: np.ndarray, b: int) -> np.ndarray:
         # drop cell_sums' own (empty) not-stated group, unfold the joint axis, sum the rest
         inner = cube[:, :total, :].reshape((cube.shape[0], *sizes, cube.shape[2]))
-        others = tuple(a + 1 for a in range(len(sizes)) if a != keep)
-        return inner.sum(axis=others) if others else inner
+        others = tuple(a + 1 for a in range(len(sizes)) if a not in (b, keep))
+        out = inner.sum(axis=others) if others else inner
+        if keep is None or keep == b:
+            if keep == b:  # the kept axis of a breakdown by itself: a diagonal
+                diag = np.zeros(out.shape[:2] + out.shape[1:], dtype=out.dtype)
+                j = np.arange(out.shape[1])
+                diag[:, j, j, :] = out
+                return diag
+            return out
+        return out if b < keep else out.swapaxes(1, 2)
 
     return [CellSums(n=marginal(s.n, b), w=marginal(s.w, b), w2=marginal(s.w2, b))
             for b in range(len(sizes))]
