@@ -319,3 +319,14 @@ def test_methods_note_says_what_was_done(example_results, paper):
     assert used == {"chi-square", "fisher"}
     assert "Pearson's chi-square test and Fisher's exact test" in methods
     assert "Kruskal-Wallis" in methods  # mean tests, in the tab book
+
+
+def test_methods_note_names_the_design_when_the_workforce_is_known(example_results):
+    from surveykit import analyse, suppress
+    from surveykit.render import render_html
+
+    survey, _ = example_results
+    results = suppress(analyse(survey, population=2000.0), min_group=10)
+    methods = unescape(render_html(results)[render_html(results).index('id="methods"'):])
+    assert "a workforce of 2,000, of whom 59% responded" in methods  # 1,187 / 2,000
+    assert results.settings.design in methods
