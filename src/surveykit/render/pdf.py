@@ -4,8 +4,10 @@ The templates render with ``medium="print"``: the stylesheet's ``@page`` and
 ``@media print`` rules give A4 pages numbered "Page X of Y", a contents list with page
 numbers, each theme and comparison on a new page, and breakdown tables in a smaller type,
 split into several tables when a breakdown has more groups than fit across a page
-(:data:`surveykit.render.context.PRINT_MAX_GROUPS`). Charts stay inline SVG, so their text
-is text in the PDF.
+(:data:`surveykit.render.context.PRINT_MAX_GROUPS`). Charts are the screen's SVG embedded
+as ``data:`` images with their description as ``alt`` (see
+:func:`surveykit.render.context.chart_markup`), so they stay vector and their text is
+text in the PDF.
 
 Deterministic: the same input gives the same bytes. The PDF carries no wall-clock time: its
 created/modified dates come from ``SOURCE_DATE_EPOCH`` when that is set (reproducible
@@ -45,7 +47,7 @@ def _data_only_fetcher() -> Any:
     """WeasyPrint URL fetcher that serves only ``data:`` URLs (the charts); anything else
     is refused, so a URL in a label can never make the PDF renderer fetch it."""
     try:
-        from weasyprint.urls import URLFetcher  # WeasyPrint 67 and later
+        from weasyprint.urls import URLFetcher  # newer WeasyPrint: a fetcher class
     except ImportError:  # pragma: no cover - older WeasyPrint: a plain function
         from weasyprint.urls import default_url_fetcher
 
