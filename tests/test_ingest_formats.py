@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from surveykit.errors import InputError
+from surveykit.errors import InputError, UsageError
 from surveykit.ingest import detect_format, read_survey, read_table
 from surveykit.model import Breakdown, Codebook, Item
 from surveykit.presets import AGREE5
@@ -262,7 +262,7 @@ def test_zip_with_one_workbook(tmp_path):
 def test_format_argument_forces_the_reader(tmp_path):
     path = write_csv(tmp_path / "s.dat", "id,Q1\n1,Agree\n")
     assert read_table(path, format="csv").frame.shape == (1, 2)
-    with pytest.raises(InputError, match="unknown input format 'foo'"):
+    with pytest.raises(UsageError, match="unknown input format 'foo'"):
         read_table(path, format="foo")
 
 
@@ -477,4 +477,4 @@ def test_sheet_header_row_and_format_in_flags(tmp_path):
     assert "column: Q3" in draft.read_text()
     wrong = runner.invoke(app, ["init", str(data), "--format-in", "sas", "-o",
                                 str(tmp_path / "x.yaml")])
-    assert wrong.exit_code == 1 and "unknown input format 'sas'" in wrong.stderr
+    assert wrong.exit_code == 2 and "unknown input format 'sas'" in wrong.stderr

@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from surveykit.errors import InputError
+from surveykit.errors import InputError, UsageError
 
 __all__ = ["FORMATS", "detect_format", "gunzip_to", "sniff_content", "unzip_single_to"]
 
@@ -46,7 +46,8 @@ def normalise_format(name: str) -> str:
     key = name.strip().lower().lstrip(".")
     key = _ALIASES.get(key, key)
     if key not in FORMATS:
-        raise InputError(f"unknown input format '{name}' (known: "
+        # A bad flag value, not a bad file: the CLI's usage-error exit code (2).
+        raise UsageError(f"unknown input format '{name}' (known: "
                          f"{', '.join(sorted(set(FORMATS) | set(_ALIASES)))})")
     return key
 
