@@ -221,7 +221,9 @@ def _wald(mean: np.ndarray, se: np.ndarray, resid: np.ndarray,
     df = np.zeros(len(flat_m), dtype=np.int64)
     p = np.full(len(flat_m), np.nan)
     for i, (m, s) in enumerate(zip(flat_m, flat_s)):
-        live = np.isfinite(m) & np.isfinite(s) & (s > 0)
+        # A group whose answers are all the same has SE 0, up to rounding (1e-17, which
+        # would weigh it 1e34 times): such a group is left out, whatever the rounding.
+        live = np.isfinite(m) & np.isfinite(s) & (s > 1e-12 * (1 + np.abs(m)))
         g = int(live.sum())
         if g < 2:
             continue
