@@ -515,3 +515,21 @@ def test_strata_chosen_by_the_caller(survey):
     assert res.settings.strata["breakdown"] == "group"
     assert res.settings.design == "stratified by group with finite population correction"
     assert res.settings.strata["strata"] == ["A", "B", "C", "D", NOT_STATED]
+
+
+@given(small_surveys())
+@PROPS
+def test_cell_sums_kept_by_stratum_add_up_in_both_counting_paths(case):
+    """``cell_sums_many(keep=)``: the joint pass and the separate passes (joint cube too
+    large) give the same cubes, and summing the kept axis gives the plain cell sums."""
+    frame, _ = case
+    s = Survey.from_frame(frame, codebook())
+    groups = [s.group_codes[b] for b in ("group", "sector")]
+    joint = cell_sums_many(s.item_codes, groups, [4, 3], 5, s.weights, keep=1)
+    apart = cell_sums_many(s.item_codes, groups, [4, 3], 5, s.weights, keep=1, max_joint=0)
+    plain = cell_sums_many(s.item_codes, groups, [4, 3], 5, s.weights)
+    for a, b, c in zip(joint, apart, plain):
+        assert np.array_equal(a.n, b.n) and np.allclose(a.w2, b.w2)
+        assert np.array_equal(a.n.sum(axis=2), c.n) and np.allclose(a.w.sum(axis=2), c.w)
+    assert np.array_equal(np.diagonal(joint[1].n, axis1=1, axis2=2).transpose(0, 2, 1),
+                          plain[1].n)

@@ -33,9 +33,9 @@ from surveykit.analysis.results import (
     TestResult,
 )
 from surveykit.analysis.significance import CORRECTIONS
-from surveykit.analysis.strata import Strata, by_stratum, make_strata
+from surveykit.analysis.strata import Strata, by_stratum, survey_strata
 from surveykit.analysis.weights import CellSums, cell_sums, cell_sums_many
-from surveykit.errors import InputError, UsageError
+from surveykit.errors import UsageError
 from surveykit.model import Population
 from surveykit.survey import Survey
 
@@ -74,24 +74,6 @@ def _resolve_by(survey: Survey, by: Sequence[str] | None) -> list[str]:
 _FIGURE_KEYS = ("n", "na", "positive", "neutral", "negative", "mean", "ci_low", "ci_high", "w",
                 "n_eff", "ci_neutral_low", "ci_neutral_high", "ci_negative_low",
                 "ci_negative_high", "ci_cat_low", "ci_cat_high")
-
-
-def _strata(survey: Survey, population: Population, breakdown: str | None,
-            pool: Collection[str]) -> Strata:
-    """The strata of a stratified design from headcounts (see :mod:`.strata`)."""
-    key = breakdown if breakdown is not None else population.breakdowns[0]
-    if key not in population.breakdowns:
-        raise InputError(f"no headcounts by '{key}' to stratify by (the file has: "
-                         f"{', '.join(population.breakdowns)})", path=population.source)
-    try:
-        bid = survey.codebook.breakdown(key).id
-    except KeyError:
-        row = next(r.row for r in population.rows if r.breakdown == key)
-        known = ", ".join(b.id for b in survey.codebook.breakdowns) or "none"
-        raise InputError(f"breakdown '{key}' is not in the survey (breakdowns: {known})",
-                         path=population.source, row=row) from None
-    return make_strata(survey.group_codes[bid], survey.groups[bid], population, key, name=bid,
-                       pool=pool)
 
 
 def _counted(survey: Survey, by_ids: list[str], n_cat: int, strata: Strata | None
@@ -265,7 +247,7 @@ def analyse(
         raise UsageError("letter levels must satisfy 0 < strict <= loose < 1")
     design_strata = None
     if isinstance(population, Population):
-        design_strata = _strata(survey, population, strata, strata_pool)
+        design_strata = survey_strata(survey, population, strata, pool=strata_pool)
         population = population.total()
     elif strata is not None or strata_pool:
         raise UsageError("strata need headcounts by group (a Population), not a total")

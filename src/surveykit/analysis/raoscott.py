@@ -161,7 +161,9 @@ def _one_table(w: np.ndarray, w2: np.ndarray, n_total: float, fpc2: float,
         scale = n_total / (n_total - 1) * fpc2 / total**2
     else:
         w_h, w2_h = w_h[keep_r][:, keep_c], w2_h[keep_r][:, keep_c]
-        cells = lambda a: a.transpose(1, 0, 2).reshape(r * c, -1)  # rows fastest  # noqa: E731
+        def cells(a: np.ndarray) -> np.ndarray:  # (r, c, H) -> (r c, H), rows fastest
+            return a.transpose(1, 0, 2).reshape(r * c, -1)
+
         s2 = cells(w2_h) @ strata.scale()
         scale = 1.0 / total**2
         t = cells(w_h) - np.outer(pi, w_h.sum(axis=(0, 1)))  # T_h per cell

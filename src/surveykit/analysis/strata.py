@@ -45,6 +45,7 @@ import numpy as np
 
 from surveykit.errors import InputError
 from surveykit.model import Population, normalise_label
+from surveykit.survey import Survey
 
 NOT_STATED = "(not stated)"
 
@@ -246,3 +247,29 @@ def domain_df(n_h: np.ndarray) -> np.ndarray:
     """R's ``degf`` of a domain: its respondents minus the strata it has respondents in."""
     n_h = np.asarray(n_h, dtype=np.float64)
     return n_h.sum(axis=-1) - (n_h > 0).sum(axis=-1)
+
+
+def survey_strata(survey: Survey, population: Population, breakdown: str | None = None, *,
+                  pool: Collection[str] = ()) -> Strata:
+    """The strata of ``survey`` by ``breakdown`` (id or column as the headcount file names
+    it; default the file's first breakdown), with its headcounts (:func:`make_strata`).
+
+    Raises
+    ------
+    InputError
+        No headcounts for that breakdown, a breakdown the survey does not have, or any
+        error of :func:`make_strata` (naming the headcount file and row).
+    """
+    key = breakdown if breakdown is not None else population.breakdowns[0]
+    if key not in population.breakdowns:
+        raise InputError(f"no headcounts by '{key}' to stratify by (the file has: "
+                         f"{', '.join(population.breakdowns)})", path=population.source)
+    try:
+        bid = survey.codebook.breakdown(key).id
+    except KeyError:
+        row = next(r.row for r in population.rows if r.breakdown == key)
+        known = ", ".join(b.id for b in survey.codebook.breakdowns) or "none"
+        raise InputError(f"breakdown '{key}' is not in the survey (breakdowns: {known})",
+                         path=population.source, row=row) from None
+    return make_strata(survey.group_codes[bid], survey.groups[bid], population, key, name=bid,
+                       pool=pool)
