@@ -164,7 +164,7 @@ def test_three_waves_trend_and_cli(waves, tmp_path):
                                    str(EXAMPLE / "codebook.yaml"), "--out", str(tmp_path)])
     assert out.exit_code == 0, out.output
     data = json.loads((tmp_path / "comparison.json").read_text())
-    assert data["waves"] == ["wave2024", "wave2025", "wave2026"]
+    assert data["waves"] == ["2024", "2025", "2026"]  # wave2024.csv ... named by year
     trend = data["trends"][IMPROVED]
     assert len(trend) == 3 and trend[0] < trend[1] < trend[2]
     assert "job_relevant" in out.output and "better" in out.output
@@ -205,3 +205,34 @@ def test_weighted_results_json_carries_effective_bases(tmp_path):
     n, pct, n_eff = wave.items[report.results.items[0].id].cells[(OVERALL, OVERALL)]
     assert (n, pct) == (overall.n, pytest.approx(overall.pct_positive))
     assert n_eff == pytest.approx(overall.n_eff) and n_eff < n
+
+
+@pytest.mark.parametrize("paths,known,names", [
+    (["staff-2025.xlsx", "staff_2026.xlsx"], None, ["2025", "2026"]),
+    (["waves/2025/survey.xlsx", "waves/2026/survey.xlsx"], None, ["2025", "2026"]),
+    (["spring.csv", "autumn.csv"], None, ["spring", "autumn"]),
+    (["north/s.csv", "south/s.csv"], None, ["north", "south"]),
+    (["a/s.csv", "a/s.csv"], None, ["wave 1: s", "wave 2: s"]),
+    (["survey-2025.xlsx", "survey.xlsx"], [None, "2026"], ["2025", "2026"]),
+    (["2019-2020.csv", "new.csv"], None, ["2019-2020", "new"]),  # two years: not one name
+])
+def test_wave_names(paths, known, names):
+    from surveykit.compare import wave_names
+
+    assert wave_names(paths, known) == names
+
+
+def test_wave_names_recorded_and_reused(tmp_path):
+    """The example's current wave takes its year from the title ("... survey 2026"); the
+    name is recorded, so comparing with that results.json later uses it; --wave-name wins."""
+    from surveykit.report import build_report
+
+    first = build_report(EXAMPLE / "survey.xlsx", out=tmp_path / "now", formats=["json"],
+                         previous=[EXAMPLE / "survey-2025.xlsx"])
+    assert first.comparison.waves == ("2025", "2026")
+    payload = json.loads((tmp_path / "now" / "results.json").read_text())
+    assert payload["config"]["wave_name"] == "2026"
+    later = build_report(EXAMPLE / "survey.xlsx", out=tmp_path / "later", formats=["json"],
+                         previous=[tmp_path / "now" / "results.json"],
+                         wave_name="2027 pilot")
+    assert later.comparison.waves == ("2026", "2027 pilot")

@@ -151,6 +151,9 @@ def analyse_command(
     previous: Annotated[Optional[list[Path]], typer.Option(
         "--previous", help="An earlier wave (export or its results.json), oldest first; "
                            "repeat for several. Adds the change since the last wave.")] = None,
+    wave_name: Annotated[Optional[str], typer.Option(
+        "--wave-name", help="What to call this wave in comparisons. [default: a year in "
+                            "the file name or the survey title, else the file name]")] = None,
     fail_on: Annotated[Optional[list[str]], typer.Option(
         "--fail-on", help="Exit 3 (after writing the outputs) when a rule trips: "
                           "suppressed, warnings, worse. Repeat or comma-separate.")] = None,
@@ -187,7 +190,8 @@ def analyse_command(
              "alpha": alpha, "weight": weight, "population": population,
              "previous": tuple(previous) if previous else None,
              "fail_on": tuple(rules) if rules else None, "comments": comments,
-             "min_comment_group": min_comment_group, "template_dir": template_dir},
+             "min_comment_group": min_comment_group, "template_dir": template_dir,
+             "wave_name": wave_name},
             config_path=config)
         run = {f.name: getattr(settings, f.name) for f in fields(RunConfig)
                if f.name != "config_file"}

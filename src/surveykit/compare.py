@@ -7,6 +7,7 @@ suppressed with the same threshold, as the current run, so every wave is read th
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,17 +24,46 @@ def wave_name(path: Path) -> str:
     return path.parent.name if path.name == "results.json" and path.parent.name else path.stem
 
 
-def wave_names(paths: Sequence[str | Path]) -> list[str]:
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+
+
+def year_in(text: str | None) -> str | None:
+    """The one year (1900-2099) a name or title mentions, else None."""
+    found = set(_YEAR.findall(text or ""))
+    return found.pop() if len(found) == 1 else None
+
+
+def recorded_wave_name(path: str | Path) -> str | None:
+    """The wave name an earlier run recorded in its ``results.json`` (None otherwise)."""
+    path = Path(path)
+    if path.suffix.lower() != ".json":
+        return None
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None  # load_wave reports what is wrong with the file
+    config = payload.get("config") if isinstance(payload, dict) else None
+    name = config.get("wave_name") if isinstance(config, dict) else None
+    return str(name) if name else None
+
+
+def wave_names(paths: Sequence[str | Path],
+               known: Sequence[str | None] | None = None) -> list[str]:
     """Distinct short names for waves, oldest first.
 
-    File names when they differ (``survey-2025``, ``survey-2026``); folder names when the
-    files share a name (``2025/survey.xlsx``, ``2026/survey.xlsx``); else numbered.
+    ``known`` holds names already decided (``--wave-name``, or one an earlier run recorded
+    in its results.json), None where not. The others are named by the year in their file or
+    folder name when every wave has one (``staff-2025.xlsx`` -> ``2025``), else by file
+    name, else by folder name (``2025/survey.xlsx``); numbered as a last resort.
     """
     paths = [Path(p) for p in paths]
-    for names in ([wave_name(p) for p in paths],
-                  [p.parent.name or wave_name(p) for p in paths]):
-        if len(set(names)) == len(names):
-            return names
+    known = list(known) if known is not None else [None] * len(paths)
+    years = [k or year_in(p.stem) or year_in(p.parent.name) for k, p in zip(known, paths)]
+    for names in (years,
+                  [k or wave_name(p) for k, p in zip(known, paths)],
+                  [k or p.parent.name or wave_name(p) for k, p in zip(known, paths)]):
+        if all(names) and len(set(names)) == len(names):
+            return [str(n) for n in names]
     return [f"wave {i + 1}: {wave_name(p)}" for i, p in enumerate(paths)]
 
 
@@ -81,7 +111,8 @@ def wave_from_results(name: str, results: SurveyResults) -> Wave:
 def compare_files(paths: Sequence[str | Path], *, codebook=None, by=None, min_group: int = 10,
                   correction: str = "holm", alpha: float = 0.05) -> WaveComparison:
     """Compare waves given as files, oldest first."""
+    names = wave_names(paths, [recorded_wave_name(p) for p in paths])
     waves = [load_wave(p, codebook=codebook, by=by, min_group=min_group,
                        correction=correction, name=name)
-             for p, name in zip(paths, wave_names(paths))]
+             for p, name in zip(paths, names)]
     return compare_waves(waves, correction=correction, alpha=alpha)

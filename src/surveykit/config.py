@@ -42,6 +42,7 @@ class RunConfig:
     fail_on: tuple[str, ...] = ()
     comments: bool = False
     min_comment_group: int = 20
+    wave_name: str | None = None
     config_file: Path | None = field(default=None, compare=False)
 
     def record(self) -> dict[str, Any]:

@@ -189,6 +189,7 @@ def build_report(
     weight: str | None = None,
     population: str | Path | None = None,
     previous: Sequence[str | Path] = (),
+    wave_name: str | None = None,
     fail_on: Sequence[str] = (),
     template_dir: str | Path | None = None,
     comments: bool = False,
@@ -224,6 +225,10 @@ def build_report(
     previous
         Earlier waves, oldest first (survey exports or their ``results.json``): adds the
         change since the last wave to every output.
+    wave_name
+        What to call this wave in comparisons (recorded in results.json, so a later run
+        comparing with it uses the same name); default a year in the file name, else in
+        the survey's title, else the file name.
     fail_on
         CI gates (see :mod:`surveykit.gates`); tripped rules are listed in
         :attr:`Report.failed`.
@@ -286,10 +291,11 @@ def build_report(
                                population=headcounts.total() if headcounts else None,
                                weighting=weighting),
                        min_group=min_group)
+    names = _wave_names(path, previous, wave_name, results.title)
     comparison = None
     if previous:
         step()
-        comparison = _compare(path, previous, results, survey.codebook, by=by,
+        comparison = _compare(path, previous, names, results, survey.codebook, by=by,
                               min_group=min_group, correction=correction, alpha=alpha,
                               population=headcounts)
     section = None
@@ -305,7 +311,7 @@ def build_report(
         min_group=min_group, correction=correction, alpha=alpha, formats=tuple(formats),
         template_dir=Path(template_dir) if template_dir is not None else None,
         previous=tuple(Path(p) for p in previous), fail_on=tuple(fail_on),
-        comments=comments, min_comment_group=min_comment_group,
+        comments=comments, min_comment_group=min_comment_group, wave_name=names[-1],
     ).record()
     rendered = _render(formats, results, step=step, config=record, comparison=comparison,
                        template_dir=template_dir, comments=section,
@@ -381,16 +387,25 @@ def _response_rates(results: SurveyResults, headcounts: Population | None) -> An
     return Rates(total=int(round(headcounts.total())), groups=groups)
 
 
-def _compare(path: str | Path, previous: Sequence[str | Path], results: SurveyResults,
-             cb: Codebook, *, by: Sequence[str] | None, min_group: int, correction: str,
-             alpha: float, population: Population | None) -> WaveComparison:
+def _wave_names(path: str | Path, previous: Sequence[str | Path], given: str | None,
+                title: str | None) -> list[str]:
+    """Names for the previous waves and this one (last)."""
+    from surveykit.compare import recorded_wave_name, wave_names, year_in
+
+    own = given or (None if year_in(Path(path).stem) else year_in(title))
+    return wave_names([*previous, path], [*(recorded_wave_name(p) for p in previous), own])
+
+
+def _compare(path: str | Path, previous: Sequence[str | Path], names: Sequence[str],
+             results: SurveyResults, cb: Codebook, *, by: Sequence[str] | None,
+             min_group: int, correction: str, alpha: float,
+             population: Population | None) -> WaveComparison:
     """This run against earlier waves, each read with this run's codebook, threshold and
     (for exports) headcounts, so like is compared with like."""
     from surveykit.analysis.waves import compare_waves
-    from surveykit.compare import load_wave, wave_from_results, wave_names
+    from surveykit.compare import load_wave, wave_from_results
 
     paths = [Path(p) for p in previous] + [Path(path)]
-    names = wave_names(paths)
     by_ids = [b.id for b in results.breakdowns] if by is None else list(by)
     waves = [load_wave(p, codebook=cb, by=by_ids, min_group=min_group, correction=correction,
                        name=name, population=population)
