@@ -514,6 +514,29 @@ def test_weighted_tests_are_withheld_not_leaked():
         assert all(t["p_value"] is None for t in m["by"]["sector"]["tests"])
 
 
+def test_stratified_tests_are_withheld_and_blind_to_the_split(tmp_path):
+    """Unweighted, stratified by sector with headcounts: tests by sector cannot be redone
+    from the records, so they are withheld, and nothing shown depends on the split."""
+    from surveykit.ingest.population import read_population
+
+    heads = tmp_path / "headcounts.csv"
+    heads.write_text("breakdown,group,headcount\n" + "".join(
+        f"sector,{s},{60 + 10 * i}\n" for i, s in enumerate(SECTORS)), encoding="utf-8")
+    population = read_population(heads)
+    cb = codebook(SECTORS, ROLES)
+    a, b = _two_worlds(frame(PLANTED, seed=5), "Tiny", "Small")
+    first, second = (suppress(analyse(Survey.from_frame(df, cb), population=population,
+                                      strata_pool=("Tiny", "Small")), K)
+                     for df in (a, b))
+    assert first.settings.strata is not None and not first.settings.weighted
+    for item in first.to_dict()["items"]:
+        assert item["by"]["sector"]["test"]["p_method"].startswith("withheld")
+    _same(first.to_dict(), second.to_dict())
+    # Without the pool, each hidden stratum's FPC would carry its size into every SE.
+    with pytest.raises(ValueError, match="strata_pool"):
+        suppress(analyse(Survey.from_frame(a, cb), population=population), K)
+
+
 # --- attacks one by one ----------------------------------------------------------------
 
 def test_not_stated_count_is_not_printed_beside_a_hidden_group(tmp_path):

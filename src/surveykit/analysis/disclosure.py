@@ -60,7 +60,8 @@ from surveykit.analysis.weights import CellSums
 
 PRIMARY = "fewer than {k} responses"
 COMPLEMENTARY = "hidden so that a smaller group cannot be worked out by subtraction"
-WITHHELD = "withheld: a weighted test would reveal a suppressed group"
+WITHHELD = ("withheld to protect a suppressed group (a weighted or stratified test cannot "
+            "be redone without it)")
 
 NAN = float("nan")
 
@@ -304,6 +305,12 @@ def _protect_cross(cross: CrossSummary, hidden_rows: set[str], hidden_cols: set[
 
 # --- tests redone on what is shown ------------------------------------------------------
 
+def _not_redoable(results: SurveyResults) -> bool:
+    """Weighted or stratified tests need sums the records do not keep (squared weights,
+    sums by stratum): they cannot be redone from the shown groups and the remainder."""
+    return results.settings.weighted or getattr(results.settings, "strata", None) is not None
+
+
 def _design(results: SurveyResults) -> Design:
     s = results.settings
     return Design(weighted=False, n_total=float(results.respondents), population=s.population,
@@ -387,7 +394,7 @@ def _protect_items(results: SurveyResults, states: list[dict[str, np.ndarray]],
                    k: int) -> tuple[ItemResult, ...]:
     """Hide groups item by item and redo what depended on them, breakdown by breakdown."""
     items = list(results.items)
-    weighted = results.settings.weighted
+    weighted = _not_redoable(results)
     design = _design(results)
     correction = results.settings.correction
     by: list[dict] = [dict(item.by) for item in items]
@@ -517,6 +524,14 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
             GroupCount(group=g.group, n=None if st else g.n, suppressed=bool(st),
                        suppression=_reason(int(st), k))
             for g, st in zip(b.groups, state))))
+    strata = getattr(results.settings, "strata", None)
+    if strata and hidden_groups.get(strata["breakdown"], set()) & set(strata["strata"]):
+        # Each stratum's own finite population correction carries its respondent count into
+        # every standard error; nothing shown afterwards could be trusted to hide it.
+        alone = sorted(hidden_groups[strata["breakdown"]] & set(strata["strata"]))
+        raise ValueError(f"stratified by {strata['breakdown']}, the suppressed group(s) "
+                         f"{', '.join(alone)} are strata of their own: pass them to "
+                         "analyse(..., strata_pool=...) to merge them into one stratum")
     states = []
     for item in results.items:
         tables = {}
@@ -530,7 +545,7 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
         st = family({bid: (sizes := np.array([g.figures.n if g.figures else 0 for g in gs],
                                               dtype=float), float(m.overall.n - sizes.sum()))
                      for bid, gs in m.by.items()}, counts)
-        tests = {bid: (_multi_tests(m, bid, st[bid] > 0, results.settings.weighted,
+        tests = {bid: (_multi_tests(m, bid, st[bid] > 0, _not_redoable(results),
                                     results.settings.correction, results.respondents)
                        if st[bid].any() else t)
                  for bid, t in m.tests.items()}
