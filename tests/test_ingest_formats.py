@@ -459,7 +459,7 @@ def test_sheet_header_row_and_format_in_flags(tmp_path):
     out = tmp_path / "out"
     # --sheet by name, --header-row past a junk first row that looks like a header
     result = runner.invoke(app, ["analyse", str(book), "--sheet", "wave 2", "--header-row",
-                                 "3", "--out", str(out), "--format", "json"])
+                                 "3", "--out", str(out), "--format", "json", "--min-group", "2"])
     assert result.exit_code == 0, result.output
     payload = json.loads((out / "results.json").read_text())
     assert payload["respondents"] == 8

@@ -133,8 +133,16 @@ def test_real_export_through_init_and_analyse(tmp_path, name, quick_exact_tests,
     assert cb.breakdowns == inferred.breakdowns[:2]
 
     out = tmp_path / "out"
-    result = runner.invoke(app, ["analyse", str(path), "--codebook", str(draft), "--out",
-                                 str(out), "--format", "json"])
+    args = ["analyse", str(path), "--codebook", str(draft), "--out", str(out), "--format",
+            "json"]
+    if len(table.frame) < 10:
+        # Fewer respondents than the default minimum group: the all-staff figures alone
+        # would break the anonymity rule, so nothing is written unless it is lowered.
+        refused = runner.invoke(app, args)
+        assert refused.exit_code == 1
+        assert "fewer than the minimum group of 10" in refused.stderr and not out.exists()
+        args += ["--min-group", "1"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     payload = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert payload["respondents"] == len(table.frame)

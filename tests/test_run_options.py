@@ -100,15 +100,25 @@ def small_groups_csv(tmp_path, tiny_csv):
 
 def test_fail_on_suppressed_exits_3_after_writing(small_groups_csv, tmp_path):
     out = run("analyse", small_groups_csv, "--format", "json", "--out", tmp_path / "o",
-              "--fail-on", "suppressed")
+              "--min-group", "5", "--fail-on", "suppressed")
     assert out.exit_code == 3, out.output
     assert (tmp_path / "o" / "results.json").is_file()  # the paper is still there to read
-    assert "--fail-on: 2 group(s) below the threshold of 10" in out.output
+    assert "--fail-on: 2 group(s) below the threshold of 5" in out.output
 
 
 def test_without_a_gate_the_same_run_passes(small_groups_csv, tmp_path):
-    out = run("analyse", small_groups_csv, "--format", "json", "--out", tmp_path / "o")
+    out = run("analyse", small_groups_csv, "--format", "json", "--out", tmp_path / "o",
+              "--min-group", "5")
     assert out.exit_code == 0, out.output
+
+
+def test_a_survey_smaller_than_the_threshold_reports_nothing(small_groups_csv, tmp_path):
+    """8 respondents and a minimum group of 10: the all-staff figures would be a group of
+    8, so nothing is written (not even the overall % positive)."""
+    out = run("analyse", small_groups_csv, "--out", tmp_path / "o")
+    assert out.exit_code == 1
+    assert "only 8 respondent(s), fewer than the minimum group of 10" in out.output
+    assert not (tmp_path / "o").exists()
 
 
 def test_fail_on_warnings_sees_validation_warnings(tmp_path):
@@ -161,7 +171,7 @@ def test_settings_file_drives_weights_gates_and_comments(tmp_path, monkeypatch, 
     (tmp_path / "codebook.yaml").write_text(TINY_CODEBOOK, encoding="utf-8")
     (tmp_path / "surveykit.toml").write_text(
         'formats = ["json"]\nfail_on = ["suppressed"]\ncomments = true\n'
-        "min_comment_group = 30\n")
+        "min_comment_group = 30\nmin_group = 5\n")
     monkeypatch.chdir(tmp_path)
     out = run("analyse", tiny_csv.name, "--out", "o")
     assert out.exit_code == 3  # the file's gate applies

@@ -47,6 +47,10 @@ class CodebookError(SurveykitError):
     """The codebook is malformed or does not match the data."""
 
 
+class DisclosureError(SurveykitError):
+    """Nothing can be reported without breaking the anonymity threshold."""
+
+
 class UsageError(SurveykitError):
     """Flags or configuration that cannot work together (exit code 2)."""
 

@@ -16,7 +16,7 @@ from surveykit.analysis import analyse, suppress
 from surveykit.analysis.results import SurveyResults
 from surveykit.codebook import load_codebook
 from surveykit.errors import UsageError
-from surveykit.inference import describe_codebook, infer_codebook
+from surveykit.inference import DEFAULT_BREAKDOWNS, describe_codebook, infer_codebook
 from surveykit.ingest import read_table
 from surveykit.model import Breakdown, Codebook, Population
 from surveykit.survey import Survey
@@ -148,7 +148,8 @@ def load_survey(path: str | Path, codebook: str | Path | Codebook | None = None,
     columns = [str(c) for c in table.frame.columns]
     cb = _with_weight(_with_breakdowns(cb, by, columns), weight, columns)
     survey = Survey.from_frame(table.frame, cb, source=str(path),
-                               first_data_row=table.first_data_row)
+                               first_data_row=table.first_data_row,
+                               read_warnings=table.warnings)
     return survey, inferred
 
 
@@ -275,7 +276,7 @@ def build_report(
     if by is None and survey.codebook.inferred:
         # An inferred codebook may find many low-cardinality columns; organisation-like
         # ones come first, and two breakdowns make a readable paper.
-        by = [b.id for b in survey.codebook.breakdowns[:2]]
+        by = [b.id for b in survey.codebook.breakdowns[:DEFAULT_BREAKDOWNS]]
     headcounts = _read_population(population) if population is not None else None
     weighting = None
     if headcounts is not None:

@@ -57,6 +57,7 @@ from surveykit.analysis.results import (
 )
 from surveykit.analysis.significance import adjust
 from surveykit.analysis.weights import CellSums
+from surveykit.errors import DisclosureError
 
 PRIMARY = "fewer than {k} responses"
 COMPLEMENTARY = "hidden so that a smaller group cannot be worked out by subtraction"
@@ -491,8 +492,21 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
         A copy in which hidden groups carry ``suppressed=True``, a reason, and no figures;
         tests, p-value corrections and letters are redone without them; headline findings
         are recomputed from what is shown.
+
+    Raises
+    ------
+    DisclosureError
+        The whole survey has fewer than ``min_group`` respondents.
     """
     k = int(min_group)
+    if results.respondents < k:
+        # The all-staff figures are a group too: with fewer people than the threshold in the
+        # whole survey, every output would show a group smaller than the rule allows.
+        raise DisclosureError(
+            f"only {results.respondents} respondent(s), fewer than the minimum group of {k}: "
+            "nothing can be reported without risking identifying people (lower --min-group "
+            "only if everyone agreed to be reported in a group that small)",
+            path=results.source or None)
     if results.suppression_applied:
         # Hidden groups carry no sizes any more: suppressing again would show them as empty.
         if results.settings.min_group == k:
