@@ -80,6 +80,26 @@ def test_rao_scott_in_the_results(frame):
     assert test.df == 12  # (4 - 1) x (5 - 1)
 
 
+def test_weighted_cramers_v(frame):
+    """Cramér's V of a weighted table: sqrt(X^2 / (n (min(r, c) - 1))) on the weighted
+    shares, here recomputed by hand from the weighted cross-table (scipy's chi2_contingency
+    on the weighted counts scaled to the item's valid n), and equal to the unweighted V when
+    every weight is 1."""
+    from scipy.stats import chi2_contingency
+
+    test = _analyse(frame).item("item").by["group"].test
+    valid = frame.dropna(subset=["item", "group"])
+    table = valid.pivot_table(index="group", columns="item", values="w", aggfunc="sum",
+                              fill_value=0).to_numpy()
+    scaled = table * len(valid) / table.sum()
+    x2 = chi2_contingency(scaled, correction=False).statistic
+    assert test.effect_size == pytest.approx(np.sqrt(x2 / (len(valid) * 3)), rel=1e-9)
+    ones = frame.assign(w=1.0)
+    unit = _analyse(ones).item("item").by["group"].test.effect_size
+    plain = _analyse(ones, weighted=False).item("item").by["group"].test.effect_size
+    assert unit == pytest.approx(plain, rel=1e-9) and np.isfinite(plain)
+
+
 def test_finite_population_correction(frame):
     """R: ``svyciprop`` SE with ``fpc = ~N`` (N = 1000): SE shrinks by sqrt(1 - n/N)."""
     plain = _analyse(frame).item("item").overall

@@ -73,6 +73,9 @@ def test_population_rakes_and_shows_response_rates(tmp_path):
     settings = payload["settings"]
     assert settings["weighted"] is True and settings["population"] == 6200
     assert settings["ci_method"] == "logit"
+    # svydesign(ids = ~1, strata = ~sector, fpc = ~N_sector, weights = ~raked) in R terms
+    assert settings["design"] == "stratified by sector with finite population correction"
+    assert settings["strata"]["headcounts"][:6] == [2600, 1450, 620, 1100, 240, 190]
     report = settings["weighting"]
     assert report["converged"] and report["sum_weights"] == pytest.approx(6200)
     assert report["n"] == 1187 and 0 < report["efficiency"] <= 1

@@ -96,9 +96,10 @@ def load_wave(path: str | Path, *, codebook: str | Path | Codebook | None = None
     if population is not None:
         from surveykit.report import rake_protected
 
-        survey, _ = rake_protected(survey, population, by=by, min_group=min_group)
-    results = suppress(analyse(survey, by=by, correction=correction,
-                               population=population.total() if population else None),
+        survey, _, design = rake_protected(survey, population, by=by, min_group=min_group)
+    else:
+        design = {}
+    results = suppress(analyse(survey, by=by, correction=correction, **design),
                        min_group=min_group)
     return wave_from_results(name, results)
 

@@ -154,20 +154,33 @@ def load_survey(path: str | Path, codebook: str | Path | Codebook | None = None,
 
 
 def rake_protected(survey: Survey, headcounts: Population, *, by: Sequence[str] | None,
-                   min_group: int):
-    """Rake to headcounts without letting the weights give a hidden group's size away.
+                   min_group: int) -> tuple[Survey, Any, dict[str, Any]]:
+    """Weight to headcounts without letting the design give a hidden group's size away.
 
-    Raked on its own, a group's weight is its headcount over its respondents, so a group
-    that suppression hides would be revealed by the weighting report and by every figure
-    that uses squared weights. A first, unweighted pass finds the groups suppression hides;
-    they are then raked together as one margin cell (see
-    :func:`surveykit.analysis.raking.rake_survey`'s ``pool``).
+    Raked on its own, a group's weight is its headcount over its respondents, and a
+    stratum's finite population correction carries its respondent count into every
+    standard error; so a group that suppression hides would be revealed by the weighting
+    report and by every figure that uses squared weights. A first, unweighted pass finds
+    the groups suppression hides (in the breakdowns analysed and those of the headcounts);
+    they are raked together as one margin cell (``rake_survey(pool=...)``) and merged into
+    one stratum (``analyse(strata_pool=...)``).
+
+    Returns
+    -------
+    survey, report, design
+        The weighted survey, its :class:`~surveykit.analysis.weights.WeightingReport`,
+        and the keyword arguments for :func:`~surveykit.analysis.analyse` that make the
+        design: stratified by the headcounts' first breakdown with an FPC per stratum.
     """
     from surveykit.analysis.raking import hidden_groups, rake_survey
 
     plain = survey if survey.weights is None else replace(survey, weights=None)
-    hidden = hidden_groups(suppress(analyse(plain, by=by), min_group=min_group))
-    return rake_survey(survey, headcounts, pool=hidden)
+    ids = [survey.codebook.breakdown(b).id for b in headcounts.breakdowns]
+    look = None if by is None else list(dict.fromkeys([*by, *ids]))
+    hidden = hidden_groups(suppress(analyse(plain, by=look), min_group=min_group))
+    weighted, report = rake_survey(survey, headcounts, pool=hidden)
+    design = {"population": headcounts, "strata_pool": tuple(hidden.get(ids[0], ()))}
+    return weighted, report, design
 
 
 def _plan(formats: Sequence[str], weighted: bool, compared: bool) -> list[str]:
@@ -221,8 +234,9 @@ def build_report(
     weight
         Data column of respondent weights (overrides the codebook's ``weight``).
     population
-        Headcount table (``breakdown,group,headcount``): the survey is raked to it, the
-        finite population correction uses its total, and the paper shows response rates.
+        Headcount table (``breakdown,group,headcount``): the survey is raked to it and
+        analysed as stratified by its first breakdown with a finite population correction
+        per stratum (as R ``svydesign(strata=, fpc=)``), and the paper shows response rates.
     previous
         Earlier waves, oldest first (survey exports or their ``results.json``): adds the
         change since the last wave to every output.
@@ -278,10 +292,11 @@ def build_report(
         # ones come first, and two breakdowns make a readable paper.
         by = [b.id for b in survey.codebook.breakdowns[:DEFAULT_BREAKDOWNS]]
     headcounts = _read_population(population) if population is not None else None
-    weighting = None
+    weighting, design = None, {}
     if headcounts is not None:
         step()
-        survey, wreport = rake_protected(survey, headcounts, by=by, min_group=min_group)
+        survey, wreport, design = rake_protected(survey, headcounts, by=by,
+                                                 min_group=min_group)
         weighting = asdict(wreport)
     elif survey.weights is not None:
         from surveykit.analysis.weights import weighting_report
@@ -289,9 +304,7 @@ def build_report(
         weighting = asdict(weighting_report(survey.weights))
     step()
     results = suppress(analyse(survey, by=by, correction=correction, alpha=alpha,
-                               population=headcounts.total() if headcounts else None,
-                               weighting=weighting),
-                       min_group=min_group)
+                               weighting=weighting, **design), min_group=min_group)
     names = _wave_names(path, previous, wave_name, results.title)
     comparison = None
     if previous:

@@ -217,7 +217,9 @@ def omnibus(s: CellSums, m: Masks, d: Design, n_groups: int,
         with np.errstate(divide="ignore", invalid="ignore"):
             r = (counts.sum(axis=2) > 0).sum(axis=1)
             c = (counts.sum(axis=1) > 0).sum(axis=1)
-            effect = np.sqrt(rs.pearson / (rs.n * (np.minimum(r, c) - 1)))
+            # Rao-Scott's Pearson X^2 is scaled to all respondents (svytable(Ntotal = n)),
+            # so Cramér's V on the weighted shares divides by that same n.
+            effect = np.sqrt(rs.pearson / (d.n_total * (np.minimum(r, c) - 1)))
         name[:] = "rao-scott"
         method[:] = "F (second-order)"
     else:
