@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from conftest import EXAMPLE
 from surveykit.comments import REDACTED, grouped_comments, is_empty_comment, redact
 
 
@@ -136,3 +137,38 @@ def test_build_report_adds_the_appendix(tmp_path):
     plain = build_report(example / "survey.xlsx", codebook=example / "codebook.yaml",
                          out=tmp_path / "plain", formats=["html"])
     assert "Appendix: comments" not in plain.files[0].read_text(encoding="utf-8")
+
+
+def test_codebook_staff_list_is_redacted_in_the_paper(tmp_path):
+    """The codebook's staff_names (here a file beside it) are redacted in the appendix."""
+    from surveykit.report import build_report
+
+    data = tmp_path / "survey.xlsx"
+    data.write_bytes((EXAMPLE / "survey.xlsx").read_bytes())
+    book = (EXAMPLE / "codebook.yaml").read_text(encoding="utf-8")
+    (tmp_path / "codebook.yaml").write_text(book + "staff_names: staff.txt\n", encoding="utf-8")
+    (tmp_path / "staff.txt").write_text("# from HR\nKirsty  Doyle\n\nManage\n", encoding="utf-8")
+    plain = build_report(data, codebook=EXAMPLE / "codebook.yaml", out=tmp_path / "a",
+                         formats=["html"], comments=True)
+    assert plain.files
+    html_plain = (tmp_path / "a" / "briefing.html").read_text(encoding="utf-8")
+    build_report(data, out=tmp_path / "b", formats=["html"], comments=True)
+    html = (tmp_path / "b" / "briefing.html").read_text(encoding="utf-8")
+    # "I manage the service" carries the listed word "Manage" (case-insensitive, whole word)
+    assert "I manage the service" in html_plain and "I manage the service" not in html
+    assert "I [redacted] the service" in html
+
+
+def test_staff_names_file_errors_name_the_codebook(tmp_path):
+    from surveykit.codebook import load_codebook
+    from surveykit.errors import CodebookError
+
+    book = (EXAMPLE / "codebook.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "codebook.yaml"
+    path.write_text(book + "staff_names: missing.txt\n", encoding="utf-8")
+    with pytest.raises(CodebookError) as err:
+        load_codebook(path)
+    assert "staff_names file 'missing.txt' not found" in err.value.one_line()
+    assert str(path) in err.value.one_line()
+    path.write_text(book + "staff_names: [Ann Other, '  ']\n", encoding="utf-8")
+    assert load_codebook(path).staff_names == ("Ann Other",)

@@ -75,6 +75,8 @@ def _need(mapping: dict, key: str, where: str, source: str) -> Any:
     return mapping[key]
 
 
+TOP_KEYS = {"title", "id", "weight", "scales", "items", "multi", "text", "breakdowns", "drop",
+            "version", "indices", "staff_names"}
 _KEYS = {
     "scale": {"labels", "positive", "neutral", "negative", "not_applicable", "codes",
               "not_applicable_codes", "aliases"},
@@ -165,8 +167,7 @@ def parse_codebook(raw: Any, source: str = "<codebook>") -> Codebook:
     """Build a :class:`Codebook` from the parsed YAML mapping (see ``docs/codebook.md``)."""
     if not isinstance(raw, dict):
         raise CodebookError("a codebook must be a YAML mapping with 'items'", path=source)
-    unknown = set(raw) - {"title", "id", "weight", "scales", "items", "multi", "text",
-                          "breakdowns", "drop", "version", "indices"}
+    unknown = set(raw) - TOP_KEYS
     if unknown:
         raise CodebookError(f"unknown codebook key(s): {', '.join(sorted(unknown))}", path=source)
     scales = {name: _parse_scale(str(name), spec, source)
@@ -276,8 +277,32 @@ def parse_codebook(raw: Any, source: str = "<codebook>") -> Codebook:
         items=tuple(items), breakdowns=tuple(breakdowns), multi=tuple(multi), text=tuple(text),
         scales=tuple(scales.values()), id_column=raw.get("id"), weight=raw.get("weight"),
         title=str(raw.get("title") or "Staff survey"), drop=_strs(raw.get("drop")),
-        indices=tuple(indices),
+        indices=tuple(indices), staff_names=_staff_names(raw.get("staff_names"), source),
     )
+
+
+def _staff_names(value: Any, source: str) -> tuple[str, ...]:
+    """``staff_names``: a list of names, or a text file of one name per line (relative to
+    the codebook; blank lines and lines starting with ``#`` skipped), for redacting free-text
+    comments. A file keeps the names out of the codebook, which is often shared."""
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        return tuple(" ".join(str(v).split()) for v in value if str(v).strip())
+    if not isinstance(value, str):
+        raise CodebookError("staff_names must be a list of names or the name of a file of "
+                            "names, one per line", path=source)
+    path = Path(value).expanduser()
+    if not path.is_absolute() and Path(source).is_file():
+        path = Path(source).parent / path
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not found" if isinstance(exc, FileNotFoundError) else "not readable as UTF-8"
+        raise CodebookError(f"staff_names file {value!r} {reason} (looked for {path})",
+                            path=source) from None
+    return tuple(" ".join(line.split()) for line in text.splitlines()
+                 if line.strip() and not line.lstrip().startswith("#"))
 
 
 def _scale_to_dict(scale: Scale) -> dict[str, Any]:

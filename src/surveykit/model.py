@@ -223,6 +223,9 @@ class Codebook:
     title: str = "Staff survey"
     drop: tuple[str, ...] = ()
     indices: tuple[Index, ...] = ()
+    # Names to redact from free-text comments (the codebook's staff list); kept out of repr
+    # and comparisons, and never written back by dump_codebook.
+    staff_names: tuple[str, ...] = field(default=(), compare=False, repr=False)
     inferred: bool = field(default=False, compare=False)
 
     def breakdown(self, key: str) -> Breakdown:

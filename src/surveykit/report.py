@@ -253,7 +253,8 @@ def build_report(
         Add an appendix of free-text comments to the paper (HTML and PDF), listed by the
         groups of ``comments_by`` (default: the first breakdown), for groups of at least
         ``min_comment_group`` respondents (never fewer than ``min_group``) whose figures
-        are shown, with contact details and ``staff_names`` redacted.
+        are shown, with contact details, the codebook's ``staff_names`` and
+        ``staff_names`` redacted.
     progress
         Called as ``progress(step, done, total)`` before each stage.
 
@@ -316,7 +317,7 @@ def build_report(
     if comments and ("html" in formats or "pdf" in formats):
         section = paper_comments(survey, results, by=comments_by,
                                  min_group=max(min_comment_group, min_group),
-                                 staff_names=staff_names)
+                                 staff_names=(*survey.codebook.staff_names, *staff_names))
     book = _codebook_file(path, codebook)
     record = RunConfig(
         codebook=book,
