@@ -313,11 +313,14 @@ def test_methods_note_says_what_was_done(example_results, paper):
     assert "Holm method" in methods and f"Significance level {s.alpha}" in methods
     assert f"at least {s.min_group} people answered" in methods
     assert "Bases" in methods and "left out of the base" in methods
-    # The tests named are the ones in the results: the example has sparse tables, so
-    # Fisher's exact test was used for some statements.
-    used = {ib.test.name for i in results.items for ib in i.by.values()}
-    assert used == {"chi-square", "fisher"}
-    assert "Pearson's chi-square test and Fisher's exact test" in methods
+    # The tests named are the ones in the results: the example has sparse tables with too
+    # many possible tables to enumerate, so Fisher's p was simulated for some statements,
+    # and the note must not call that an exact test.
+    used = {(ib.test.name, ib.test.p_method) for i in results.items for ib in i.by.values()}
+    assert {name for name, _ in used} == {"chi-square", "fisher"}
+    assert {m for name, m in used if name == "fisher"} == {"fisher monte carlo"}
+    assert "Pearson's chi-square test and Fisher's test with its p-value estimated" in methods
+    assert "(Monte Carlo;" in methods and "Fisher's exact test" not in methods
     assert "Kruskal-Wallis" in methods  # mean tests, in the tab book
 
 

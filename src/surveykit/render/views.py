@@ -263,17 +263,24 @@ def index_views(results: SurveyResults) -> list[IndexView]:
     return views
 
 
+def test_kind(test: Any) -> str:
+    """A test's name, telling a simulated Fisher p-value from an exact one."""
+    method = str(getattr(test, "p_method", "") or "")
+    return "fisher (monte carlo)" if test.name == "fisher" and "monte carlo" in method \
+        else test.name
+
+
 def methods_note(results: SurveyResults) -> Methods:
     def names(values: Any) -> tuple[str, ...]:
         return tuple(sorted({v for v in values if v}))
 
     blocks = [ib for i in results.items for ib in i.by.values()]
     return Methods(
-        omnibus=names(ib.test.name for ib in blocks if ib.test is not None),
+        omnibus=names(test_kind(ib.test) for ib in blocks if ib.test is not None),
         versus_rest=names(g.vs_rest.test for ib in blocks for g in ib.groups
                           if g.vs_rest is not None),
         means=names(ib.mean_test.name for ib in blocks if ib.mean_test is not None),
-        multi=names(t.name for m in results.multi for ts in m.tests.values() for t in ts),
+        multi=names(test_kind(t) for m in results.multi for ts in m.tests.values() for t in ts),
         weighting=results.settings.weighting,
         letters=any(g.letter for ib in blocks for g in ib.groups),
     )

@@ -16,6 +16,9 @@ from surveykit.render.format import fmt_n, fmt_pct, fmt_points
 TEST_NAMES = {
     "chi-square": "Pearson's chi-square test",
     "fisher": "Fisher's exact test (used where expected counts are small)",
+    "fisher (monte carlo)": "Fisher's test with its p-value estimated from tables simulated "
+                            "with the same totals (Monte Carlo; used where expected counts "
+                            "are small and the possible tables too many to list)",
     "rao-scott": "Rao-Scott's design-based F test (weighted chi-square)",
     "two-proportion z": "two-proportion z-test",
     "design-based z": "design-based z-test on the weighted percentages",

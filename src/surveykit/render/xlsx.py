@@ -51,6 +51,7 @@ from surveykit.analysis.results import GroupResult, ItemResult, SurveyResults
 from surveykit.analysis.significance import CORRECTION_NAMES
 from surveykit.render.context import fixed_timestamp
 from surveykit.render.format import SUPPRESSED, answer_base
+from surveykit.render.views import test_kind
 from surveykit.render.xlsx_cells import (  # noqa: F401 - put_text, sheet_title: public
     BOLD,
     COUNT,
@@ -190,7 +191,7 @@ def _block(ws: Worksheet, row: int, item: ItemResult, cells: Sequence[GroupResul
         ib = item.by.get(breakdown)
         test = ib.test if ib is not None else None
         if test is not None:
-            put_text(ws, first, test_col, test.name)
+            put_text(ws, first, test_col, test_kind(test))
             for k, (value, fmt) in enumerate(((test.statistic, STAT), (test.df, "0"),
                                               (test.ddf, "0.0"),
                                               (test.p_value, P_VALUE),
@@ -347,9 +348,10 @@ def _index_sheet(ws: Worksheet, results: SurveyResults, sheets: Sequence[tuple[s
                                "base; counts and column % are weighted, 'Base (n)' is the "
                                "number of people and the effective base is Kish's n_eff.")),
             ("Test", ("The test of each statement by the breakdown: chi-square (Fisher's "
-                      "exact test where expected counts are small; Rao-Scott's design-based "
-                      "F when weighted), and of its mean scores: Kruskal-Wallis (Wald F "
-                      "when weighted)."))):
+                      "exact test where expected counts are small, 'fisher (monte carlo)' "
+                      "where its p-value was simulated because the possible tables are too "
+                      "many to list; Rao-Scott's design-based F when weighted), and of its "
+                      "mean scores: Kruskal-Wallis (Wald F when weighted)."))):
         put_text(ws, row, 1, mark, font=BOLD)
         put_text(ws, row, 2, meaning).alignment = WRAP
         row += 1
