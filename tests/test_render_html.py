@@ -333,3 +333,31 @@ def test_methods_note_names_the_design_when_the_workforce_is_known(example_resul
     methods = unescape(render_html(results)[render_html(results).index('id="methods"'):])
     assert "a workforce of 2,000, of whom 59% responded" in methods  # 1,187 / 2,000
     assert results.settings.design in methods
+
+
+def test_a_survey_of_tick_all_questions_only_reads_right(tmp_path):
+    """No scaled items, one tick-all question: the paper does not say "0 statements in 0
+    themes", and the CLI summary counts the question."""
+    import numpy as np
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from surveykit.cli import app
+
+    rng = np.random.default_rng(3)
+    options = ["Time", "Money", "Training"]
+    frame = pd.DataFrame({"Team": rng.choice(["North", "South"], 60),
+                          "Barriers": ["; ".join(o for o in options if rng.random() < 0.5)
+                                       or "Time" for _ in range(60)]})
+    data = tmp_path / "ticks.csv"
+    frame.to_csv(data, index=False)
+    (tmp_path / "ticks.codebook.yaml").write_text(
+        "multi:\n  - {id: barriers, column: Barriers, separator: ';', options: "
+        "[Time, Money, Training]}\nbreakdowns: [Team]\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["analyse", str(data), "--format", "html",
+                                   "--out", str(tmp_path / "o")])
+    assert out.exit_code == 0, out.output
+    assert "60 respondents, 1 tick-all question(s), 0 headline finding(s)" in out.output
+    html = unescape((tmp_path / "o" / "briefing.html").read_text(encoding="utf-8"))
+    assert "They answered 1 tick-all-that-apply question." in html
+    assert "0 statements" not in html and "0 themes" not in html

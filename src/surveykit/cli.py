@@ -208,8 +208,11 @@ def analyse_command(
     if report.comparison is not None:
         for item, wave, what in report.comparison.wording_changed:
             typer.echo(f"warning: {item} not compared with {wave}: {what}", err=True)
-    typer.echo(f"{report.results.respondents:,} respondents, {len(report.results.items)} items, "
-               f"{len(report.results.findings)} headline finding(s). Wrote:")
+    r = report.results
+    asked = [f"{len(r.items)} statement(s)"] if r.items or not r.multi else []
+    asked += [f"{len(r.multi)} tick-all question(s)"] if r.multi else []
+    typer.echo(f"{r.respondents:,} respondents, {', '.join(asked)}, "
+               f"{len(r.findings)} headline finding(s). Wrote:")
     for path in report.files:
         typer.echo(f"  {path}")
     if report.failed:
