@@ -26,7 +26,11 @@ def test_version_and_help():
     assert out.exit_code == 0 and out.output.strip() == f"surveykit {__version__}"
     out = run("--help")
     assert out.exit_code == 0 and "analyse" in out.output
-    assert run("analyse", "--help").exit_code == 0
+    help_text = run("analyse", "--help")
+    assert help_text.exit_code == 0
+    # Square brackets in help are text, not rich markup that swallows them.
+    flat = " ".join(help_text.output.split())
+    assert "[default: surveykit-output]" in flat and "[tool.surveykit]" in flat
 
 
 def test_python_dash_m_works():

@@ -21,6 +21,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help text is plain: "[default: ...]" and "[tool.surveykit]" must not read as markup.
+    rich_markup_mode=None,
 )
 
 # Shared option types, so every command spells its flags the same way.
