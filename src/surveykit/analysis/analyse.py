@@ -17,6 +17,7 @@ from surveykit.analysis.counts import count_cross, count_groups
 from surveykit.analysis.itemstats import Design, Masks
 from surveykit.analysis.nets import DEFAULT_NETS, net_masks
 from surveykit.analysis.nets import nets as net_figures
+from surveykit.analysis.overlap import nesting_of, pair_counts
 from surveykit.analysis.questions import analyse_index, analyse_multi
 from surveykit.analysis.results import (
     BreakdownSummary,
@@ -27,7 +28,6 @@ from surveykit.analysis.results import (
     GroupResult,
     ItemBreakdown,
     ItemResult,
-    Nesting,
     Settings,
     SurveyResults,
     TestResult,
@@ -309,6 +309,7 @@ def analyse(
             not_stated=int(counts[G]),
         ))
     fo_lists = _as_lists(fo, overall, ks, net_spec, design, overall_h)
+    overlaps = pair_counts(survey, by_ids)
     items = tuple(
         ItemResult(
             id=item.id, label=item.label, theme=item.theme or "Items",
@@ -325,7 +326,8 @@ def analyse(
         multi=tuple(analyse_multi(survey, m, by_ids, design) for m in cb.multi),
         indices=tuple(analyse_index(survey, x, by_ids, design) for x in cb.indices),
         cross=_cross(survey, by_ids),
-        nesting=_nesting(survey, by_ids),
+        nesting=nesting_of(by_ids, overlaps),
+        overlaps=overlaps,
         settings=Settings(min_group=0, correction=correction, alpha=alpha,
                           min_difference=min_difference, weighted=weighted,
                           ci_method="logit" if design.design_based else "wilson",
@@ -343,29 +345,6 @@ def _design_words(d: Design) -> str:
     if d.population is not None:
         return "finite population correction for the workforce total"
     return "no finite population correction"
-
-
-def _nesting(survey: Survey, by_ids: list[str]) -> tuple[Nesting, ...]:
-    """Pairs of breakdowns where every group of one lies inside one group of the other.
-
-    Suppression needs them: a sector's figure minus its shown sites would otherwise reveal
-    a hidden site. Breakdowns with the same groups under two names nest both ways.
-    """
-    out = []
-    for child in by_ids:
-        for parent in by_ids:
-            if child == parent:
-                continue
-            gc, gp = len(survey.groups[child]), len(survey.groups[parent])
-            if gc < gp:
-                continue
-            table = count_cross(survey.group_codes[child], gc, survey.group_codes[parent], gp)
-            inner = table[:gc]  # stated child groups, every parent column incl. not stated
-            if np.any(inner[:, gp] > 0) or np.any((inner[:, :gp] > 0).sum(axis=1) > 1):
-                continue
-            out.append(Nesting(child=child, parent=parent,
-                               parent_of=tuple(int(np.argmax(row[:gp])) for row in inner)))
-    return tuple(out)
 
 
 def _cross(survey: Survey, by_ids: list[str]) -> tuple[CrossSummary, ...]:

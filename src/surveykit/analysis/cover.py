@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from surveykit.analysis.overlap import Overlap, protect_pairs
 from surveykit.analysis.results import Nesting
 
 PRIMARY = "fewer than {k} responses"
@@ -72,7 +73,8 @@ def protect(sizes: np.ndarray, min_group: int, hidden_unshown: float = 0.0,
 
 def protect_family(sizes: dict[str, np.ndarray], unshown: dict[str, float],
                    nesting: tuple[Nesting, ...], min_group: int,
-                   seed: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+                   seed: dict[str, np.ndarray] | None = None,
+                   overlaps: tuple[Overlap, ...] = ()) -> dict[str, np.ndarray]:
     """:func:`protect` for several breakdowns of the same respondents at once.
 
     Each breakdown's groups add up to the overall figure; a nested breakdown's groups
@@ -80,7 +82,10 @@ def protect_family(sizes: dict[str, np.ndarray], unshown: dict[str, float],
     covered; where a parent's children cannot cover each other (e.g. a sector with one small
     site), the parent group is hidden too; a hidden parent whose children are all shown has
     its smallest child hidden. ``seed`` gives groups hidden from the start (e.g. those
-    hidden from the count of respondents). Repeats until nothing changes.
+    hidden from the count of respondents). With ``overlaps`` (the respondents' cross
+    counts of pairs of breakdowns), no pair may let a reader work out a set of 1 to
+    ``min_group - 1`` people either, nested or not (:mod:`.overlap`). Repeats until
+    nothing changes.
     """
     k = min_group
     seed = seed or {}
@@ -117,6 +122,9 @@ def protect_family(sizes: dict[str, np.ndarray], unshown: dict[str, float],
             if not np.array_equal(again, state[b]):
                 state[b] = again
                 changed = True
+        if not changed and overlaps:
+            # Only once every line is covered: the pair check counts on it.
+            changed = protect_pairs(sizes, unshown, state, overlaps, k)
     return state
 
 

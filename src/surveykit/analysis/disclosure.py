@@ -20,8 +20,12 @@ count of respondents is hidden from every item, tick-all question and index, so 
 item can show a group that separates two hidden ones. For nested breakdowns (sites within
 sectors) the children of each shown parent group form a line of their own, since the
 parent's figure minus its shown children would reveal a hidden child; a hidden parent
-keeps at least one child hidden, so it cannot be rebuilt from its children. The two-way
-fieldwork table is protected line by line, its "not stated" row and column included.
+keeps at least one child hidden, so it cannot be rebuilt from its children. Any two
+breakdowns, nested or not, are also checked together from their cross counts: no set of
+people a reader could work out from both (a union of groups of one minus the groups of
+the other lying inside it) may hold 1 to ``min_group - 1`` of them, so a sector with one
+respondent misfiled under another area is no loophole. The two-way fieldwork table is
+protected line by line, its "not stated" row and column included.
 
 Everything shown must follow from the shown groups and the combined hidden remainder only,
 never from how the remainder splits between hidden groups. Tests that used the hidden
@@ -32,7 +36,8 @@ be redone from the result records (they need sums of squared weights), so where 
 hidden they are withheld.
 
 The parts live in their own modules: :mod:`.cover` (which groups of a line to hide),
-:mod:`.fieldwork` (the two-way table and its linear-programming audit) and :mod:`.retest`
+:mod:`.overlap` (two breakdowns at once), :mod:`.fieldwork` (the two-way table and its
+linear-programming audit) and :mod:`.retest`
 (tests, corrections and letters redone over what is shown); this module applies them to
 a whole set of results.
 """
@@ -96,7 +101,8 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
                seed: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
         states = protect_family({b: t[0] for b, t in tables.items()},
                                 {b: t[1] for b, t in tables.items()}, nesting, k,
-                                {b: st > 0 for b, st in (seed or {}).items()})
+                                {b: st > 0 for b, st in (seed or {}).items()},
+                                overlaps=results.overlaps)
         # A group hidden from the respondent counts keeps that reason in every table: an
         # item's reason would tell whether its answers there number 0, 1-9 or 10 or more.
         return {b: np.where(seed[b] > 0, seed[b], st) if seed and b in seed else st
@@ -159,5 +165,6 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
              for c in results.cross]
     out = replace(results, breakdowns=tuple(summaries), items=items, multi=tuple(multi),
                   indices=tuple(indices), cross=tuple(cross),
-                  settings=replace(results.settings, min_group=k), suppression_applied=True)
+                  settings=replace(results.settings, min_group=k), suppression_applied=True,
+                  overlaps=())  # the cross counts of hidden groups: never past suppression
     return replace(out, findings=headline_findings(out))

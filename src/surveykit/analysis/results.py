@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from surveykit.analysis.overlap import Overlap
 
 OVERALL = "(all respondents)"
 
@@ -429,6 +432,9 @@ class SurveyResults:
     findings: tuple[Finding, ...] = ()
     warnings: tuple[str, ...] = ()
     suppression_applied: bool = False
+    # Respondents by every pair of breakdowns, for suppression only: unsuppressed counts,
+    # so never in to_dict() and dropped by suppress().
+    overlaps: tuple[Overlap, ...] = field(default=(), repr=False, compare=False)
 
     def item(self, item_id: str) -> ItemResult:
         return next(i for i in self.items if i.id == item_id)
