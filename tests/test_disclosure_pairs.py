@@ -111,6 +111,26 @@ def attack(payload, df, sectors, sites):
     return found
 
 
+def printed(df, sectors, sites, hidden):
+    """What results.json would print (the parts :func:`attack` reads) if exactly the
+    groups ``hidden`` were hidden, every table alike, and the not stated were not printed
+    and no fieldwork table either."""
+    def groups(frame, column, labels):
+        counts = frame[column].value_counts()
+        return [{"group": g, "suppressed": True} if g in hidden else
+                {"group": g, "suppressed": False, "n": int(counts.get(g, 0))} for g in labels]
+
+    def by(frame):
+        return {"sector": {"groups": groups(frame, "Sector", sectors)},
+                "site": {"groups": groups(frame, "Site", sites)}}
+
+    items = [{"id": q, "overall": {"n": int(df[q.upper()].isin(AGREE).sum())},
+              "by": by(df[df[q.upper()].isin(AGREE)])} for q in ("q1", "q2")]
+    return {"respondents": len(df), "cross": [], "items": items, "breakdown_summary": [
+        {"id": b, "groups": by(df)[b]["groups"], "not_stated": None}
+        for b in ("sector", "site")]}
+
+
 def results(cells, sectors, sites, seed=0):
     df = frame(cells, seed)
     return suppress(analyse(Survey.from_frame(df, codebook(sectors, sites))), K).to_dict(), df
@@ -146,6 +166,11 @@ def test_misfiled_respondent_is_not_cover_when_their_other_part_is_known():
     hidden = {g["group"] for g in payload["breakdown_summary"][0]["groups"]
               if g["suppressed"]}
     assert "Tiny" in hidden
+    # What that first rule settles for: Tiny, its cover Mini, and Big (East's line), with
+    # every area shown. The brute force finds Tiny's 4 people there.
+    first_rule = printed(df, sectors, sites, {"Tiny", "Mini", "Big"})
+    leaks = attack(first_rule, df, sectors, sites)
+    assert ("respondents", [("Tiny", "North")], 4) in leaks
 
 
 def test_crossed_breakdowns_lose_nothing_to_the_pair_check():
