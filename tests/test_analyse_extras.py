@@ -53,6 +53,24 @@ def test_sparse_table_gets_fishers_exact_p():
     assert test.statistic == pytest.approx(ref["asymptotic_chisq"]["statistic"], rel=1e-10)
 
 
+def test_monte_carlo_p_says_how_many_tables_it_drew():
+    """A 6 x 5 table far too large to enumerate and sparse (p about 0.32): simulated,
+    stopped after the first 1,000 tables as its p is clearly above 0.2, and results.json
+    says so; with alpha at 0.5 it could matter, so all 20,000 are drawn."""
+    table = [[7, 14, 44, 140, 199], [1, 8, 25, 106, 111], [1, 7, 14, 59, 92],
+             [1, 10, 19, 48, 60], [0, 4, 18, 30, 51], [0, 5, 9, 28, 39]]
+    survey = _survey_from_table(table, [f"c{j}" for j in range(5)],
+                                [f"G{i}" for i in range(6)])
+    test = analyse(survey).item("q").by["team"].test
+    assert (test.name, test.p_method, test.resamples) == ("fisher", "fisher monte carlo", 1000)
+    assert test.to_dict()["resamples"] == 1000 and test.p_value > 0.2
+    wide = analyse(survey, alpha=0.5).item("q").by["team"].test
+    assert wide.resamples == 20_000 and abs(wide.p_value - test.p_value) < 0.06
+    # an asymptotic test carries no resamples key, as before
+    plain = analyse(_survey_from_table([[30, 40], [35, 25]], ["c1", "c2"], ["G1", "G2"]))
+    assert "resamples" not in plain.item("q").by["team"].test.to_dict()
+
+
 def test_column_letters_on_the_example(example_results):
     _, results = example_results
     groups = {g.group: g for g in results.item("job_relevant").by["sector"].groups}

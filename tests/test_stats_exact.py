@@ -76,8 +76,13 @@ def test_huge_table_spaces_are_not_enumerated():
     t = np.array([[7, 14, 44, 140, 199], [1, 8, 25, 106, 111], [1, 7, 14, 59, 92],
                   [1, 10, 19, 48, 60], [0, 4, 18, 30, 51], [0, 5, 9, 28, 39]])
     assert exact._enumerate(t.sum(axis=1), t.sum(axis=0), 200_000) is None
-    res = fisher_test(t, resamples=2_000)
+    res = fisher_test(t, resamples=2_000, stop_above=float("inf"))
     assert res.method == "fisher monte carlo" and res.resamples == 2_000
+    # its p (about 0.32) is clearly above 0.2 after the first batch: drawing stops there
+    early = fisher_test(t, resamples=2_000)
+    assert early.method == "fisher monte carlo" and early.resamples == exact.BATCH
+    assert early.p_value > exact.STOP_ABOVE
+    assert abs(early.p_value - res.p_value) < 4 * np.sqrt(0.25 / exact.BATCH)
 
 
 def test_enumeration_limit_falls_back_to_monte_carlo():
@@ -127,3 +132,51 @@ def test_needs_exact_cochran_rule():
     # stacked tables, and empty rows (expected 0) are not counted as small cells
     stack = np.stack([np.full((2, 2), 10.0), np.array([[0.0, 0.0], [10.0, 10.0]])])
     assert needs_exact(stack).tolist() == [False, False]
+
+
+# --- early stopping of Monte-Carlo p-values ---------------------------------------------
+
+def test_small_p_draws_every_resample_and_is_unchanged():
+    """A clear association (asymptotic p 0.002): never stopped, and the p-value is the one
+    drawing all 20,000 tables at once gives (the batches continue one random stream)."""
+    t = np.array([[13, 11, 4, 2], [10, 5, 2, 11], [2, 12, 2, 6]])
+    res = fisher_test(t, max_tables=1)
+    assert res.resamples == 20_000
+    t = t.T  # fisher_test simulates with the longer side as rows
+    rows, cols = t.sum(axis=1), t.sum(axis=0)
+    sims = stats.random_table(rows, cols, seed=np.random.default_rng(table_seed(t))).rvs(
+        20_000, method="patefield")
+    observed = exact._log_prob(t, rows, cols)
+    hits = np.count_nonzero(exact._log_prob(sims, rows, cols) <= observed + np.log1p(1e-7))
+    assert res.p_value == (1 + hits) / 20_001
+    chi = chisq_monte_carlo(t.T)
+    assert chi.resamples == 20_000
+    assert chi.p_value == chisq_monte_carlo(t.T, stop_above=float("inf")).p_value
+
+
+def test_large_p_stops_early_near_the_exact_p():
+    """No association: the exact (enumerated) p is about 0.49; the simulated one stops
+    after the first batch, within Monte-Carlo error of it, and says how many tables it
+    drew."""
+    t = np.array([[2, 3, 4, 3], [3, 2, 2, 4], [1, 4, 3, 0]])
+    exact_p = fisher_test(t).p_value
+    assert fisher_test(t).method == "fisher enumeration" and 0.4 < exact_p < 0.6
+    res = fisher_test(t, max_tables=1)
+    assert res.method == "fisher monte carlo" and res.resamples == exact.BATCH
+    assert abs(res.p_value - exact_p) < 4 * np.sqrt(exact_p * (1 - exact_p) / exact.BATCH)
+    assert res == fisher_test(t, max_tables=1)  # still deterministic
+    # a higher stopping level (alpha above 0.2) keeps drawing while p could be below it
+    assert fisher_test(t, max_tables=1, stop_above=0.6).resamples == 20_000
+
+
+def test_stopping_rule_almost_never_stops_a_p_at_or_below_the_level():
+    """At every look, the chance that the running hits of a test whose true p is exactly
+    0.2 reach the stopping count is at most 1e-6 (binomial tail), so over its 19 looks a
+    test is stopped with probability below 2e-5; at a true p of 0.35 the first look
+    stops it nearly always."""
+    for n in range(exact.BATCH, 20_000, exact.BATCH):
+        stop_at = next(h for h in range(n + 1) if exact._clearly_above(h, n, exact.STOP_ABOVE))
+        assert not exact._clearly_above(stop_at - 1, n, exact.STOP_ABOVE)
+        assert stats.binom.sf(stop_at - 1, n, exact.STOP_ABOVE) <= exact.STOP_ERROR
+        if n == exact.BATCH:
+            assert stats.binom.sf(stop_at - 1, n, 0.35) > 0.999

@@ -14,7 +14,7 @@ import numpy as np
 
 from surveykit.analysis import itemstats
 from surveykit.analysis.counts import count_cross, count_groups
-from surveykit.analysis.itemstats import Design, Masks
+from surveykit.analysis.itemstats import Design, Masks, exact_stop
 from surveykit.analysis.nets import DEFAULT_NETS, net_masks
 from surveykit.analysis.nets import nets as net_figures
 from surveykit.analysis.overlap import nesting_of, pair_counts
@@ -30,7 +30,6 @@ from surveykit.analysis.results import (
     ItemResult,
     Settings,
     SurveyResults,
-    TestResult,
 )
 from surveykit.analysis.significance import CORRECTIONS
 from surveykit.analysis.strata import Strata, by_stratum, survey_strata
@@ -153,24 +152,6 @@ def _higher_than(labels: tuple[str, ...], level: list[int]) -> tuple[str, ...]:
     return tuple(lab if lv == 2 else lab.lower() for lab, lv in zip(labels, level) if lv > 0)
 
 
-def _test(t: dict[str, Any], i: int) -> TestResult:
-    """One item's entry of the arrays an :mod:`.itemstats` test returns."""
-    def num(key: str) -> float:
-        return float(t[key][i]) if key in t else float("nan")
-
-    name = t["name"] if isinstance(t["name"], str) else t["name"][i]
-    ddf, ndf = num("ddf"), num("ndf")
-    return TestResult(
-        name=str(name), statistic=num("statistic"), df=int(np.nan_to_num(num("df"))),
-        p_value=num("p_value"), p_adjusted=num("p_adjusted"), effect_size=num("effect_size"),
-        n=int(np.nan_to_num(num("n"))), min_expected=num("min_expected"),
-        share_expected_lt5=num("share_expected_lt5"),
-        p_method=str(t["p_method"][i]) if "p_method" in t else "asymptotic",
-        ddf=ddf if np.isfinite(ddf) else None, ndf=ndf if np.isfinite(ndf) else None,
-        effect_size_name="Cramér's V" if "effect_size" in t else "",
-    )
-
-
 def analyse(
     survey: Survey,
     by: Sequence[str] | None = None,
@@ -269,7 +250,8 @@ def analyse(
     design = Design(weighted=weighted, n_total=float(survey.n),
                     population=population if design_strata is None else None,
                     confidence=confidence, correction=correction, strict=strict, loose=loose,
-                    letters_family=letters_family, strata=design_strata)
+                    letters_family=letters_family, strata=design_strata,
+                    exact_stop=exact_stop(alpha))
     masks, ks, n_cat = _masks(survey)
     sizes = [len(survey.groups[b]) for b in by_ids]
     sums, split, overall, overall_h = _counted(survey, by_ids, n_cat, design_strata)
@@ -300,8 +282,8 @@ def analyse(
                 )
                 for g in range(G)
             )
-            item_by[i][bid] = ItemBreakdown(breakdown=bid, groups=groups, test=_test(omni, i),
-                                            mean_test=_test(means, i))
+            item_by[i][bid] = ItemBreakdown(breakdown=bid, groups=groups, test=itemstats.result_record(omni, i),
+                                            mean_test=itemstats.result_record(means, i))
         counts = count_groups(survey.group_codes[bid], G)
         summaries.append(BreakdownSummary(
             id=bid, label=cb.breakdown(bid).label,

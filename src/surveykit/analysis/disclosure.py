@@ -52,7 +52,7 @@ from surveykit.analysis.cover import COMPLEMENTARY, PRIMARY, protect, protect_fa
 from surveykit.analysis.fieldwork import protect_cross
 from surveykit.analysis.findings import headline_findings
 from surveykit.analysis.results import GroupCount, IndexGroup, MultiGroup, SurveyResults
-from surveykit.analysis.retest import WITHHELD, multi_option_tests, not_redoable, protect_items
+from surveykit.analysis.retest import WITHHELD, multi_option_tests, protect_items
 from surveykit.errors import DisclosureError
 
 __all__ = ["suppress", "protect", "protect_family", "PRIMARY", "COMPLEMENTARY", "WITHHELD"]
@@ -143,8 +143,7 @@ def suppress(results: SurveyResults, min_group: int = 10) -> SurveyResults:
         st = family({bid: (sizes := np.array([g.figures.n if g.figures else 0 for g in gs],
                                               dtype=float), float(m.overall.n - sizes.sum()))
                      for bid, gs in m.by.items()}, counts)
-        tests = {bid: (multi_option_tests(m, bid, st[bid] > 0, not_redoable(results),
-                                    results.settings.correction, results.respondents)
+        tests = {bid: (multi_option_tests(m, bid, st[bid] > 0, results)
                        if st[bid].any() else t)
                  for bid, t in m.tests.items()}
         multi.append(replace(m, tests=tests, by={bid: tuple(

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from surveykit.analysis.exact import fisher_test, needs_exact
+from surveykit.analysis import exact
+from surveykit.analysis.exact import fisher_test
 from surveykit.analysis import strata as st
 from surveykit.analysis.intervals import (
     korn_graubard_interval,
@@ -36,9 +37,17 @@ from surveykit.analysis.intervals import (
 from surveykit.analysis.letters import ColumnLetters, column_letters, column_letters_weighted
 from surveykit.analysis.meantests import kruskal_from_counts, weighted_mean_tests
 from surveykit.analysis.raoscott import rao_scott_from_sums
+from surveykit.analysis.results import TestResult
 from surveykit.analysis.significance import adjust, chi_square, two_proportions
 from surveykit.analysis.strata import Strata
 from surveykit.analysis.weights import CellSums, effective_n
+
+
+def exact_stop(alpha: float) -> float | None:
+    """The level above which Monte-Carlo p-values may stop early: at least ``alpha`` (a
+    corrected p is never below the raw one, so a raw p clearly above alpha stays above
+    it). None for the default, :data:`surveykit.analysis.exact.STOP_ABOVE`."""
+    return None if alpha <= exact.STOP_ABOVE else float(alpha)
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,9 @@ class Design:
     letters_family: str = "item"
     exact_resamples: int = 20_000
     strata: Strata | None = None
+    # Monte-Carlo p-values stop early once clearly above this; None: exact.STOP_ABOVE
+    # (0.2), which covers every level in use unless alpha is set higher.
+    exact_stop: float | None = None
 
     @property
     def design_based(self) -> bool:
@@ -202,6 +214,7 @@ def omnibus(s: CellSums, m: Masks, d: Design, n_groups: int,
     n_items = counts.shape[0]
     method = np.full(n_items, "asymptotic", dtype=object)
     name = np.full(n_items, "chi-square", dtype=object)
+    resamples = np.zeros(n_items, dtype=np.int64)  # Monte-Carlo tables drawn
     if d.design_based:
         by_h = {}
         if d.strata is not None:
@@ -227,15 +240,19 @@ def omnibus(s: CellSums, m: Masks, d: Design, n_groups: int,
                                     chi["effect_size"])
         ddf = ndf = np.full(n_items, np.nan)
         sparse = np.flatnonzero((chi["min_expected"] < 1) | (chi["share_expected_lt5"] > 0.2))
+        # the stopping level only when it is not the default, so that the call stays
+        # fisher_test(table, resamples=...) for code that wraps it
+        stop = {} if d.exact_stop is None else {"stop_above": d.exact_stop}
         for i in sparse:
             if not np.isfinite(p[i]):
                 continue
-            exact = fisher_test(counts[i], resamples=d.exact_resamples)
+            exact = fisher_test(counts[i], resamples=d.exact_resamples, **stop)
             p[i] = exact.p_value
             name[i] = "fisher"
             method[i] = exact.method
-    return {"name": name, "p_method": method, "statistic": statistic, "df": df, "ddf": ddf,
-            "ndf": ndf,
+            resamples[i] = exact.resamples
+    return {"name": name, "p_method": method, "resamples": resamples, "statistic": statistic,
+            "df": df, "ddf": ddf, "ndf": ndf,
             "p_value": p, "p_adjusted": adjust(p, d.correction), "effect_size": effect,
             "n": chi["n"], "min_expected": chi["min_expected"],
             "share_expected_lt5": chi["share_expected_lt5"]}
@@ -319,3 +336,23 @@ def mean_test(s: CellSums, m: Masks, d: Design, f: dict[str, np.ndarray],
         name = "kruskal-wallis"
     return {"name": name, "statistic": statistic, "df": df, "p_value": p,
             "p_adjusted": adjust(p, d.correction), **extra}
+
+
+def result_record(t: dict, i: int = 0) -> TestResult:
+    """Item ``i``'s entry of the arrays a test here returns (:func:`omnibus`,
+    :func:`mean_test`), as a record."""
+    def num(key: str) -> float:
+        return float(t[key][i]) if key in t else float("nan")
+
+    name = t["name"] if isinstance(t["name"], str) else t["name"][i]
+    ddf, ndf = num("ddf"), num("ndf")
+    return TestResult(
+        name=str(name), statistic=num("statistic"), df=int(np.nan_to_num(num("df"))),
+        p_value=num("p_value"), p_adjusted=num("p_adjusted"), effect_size=num("effect_size"),
+        n=int(np.nan_to_num(num("n"))), min_expected=num("min_expected"),
+        share_expected_lt5=num("share_expected_lt5"),
+        p_method=str(t["p_method"][i]) if "p_method" in t else "asymptotic",
+        ddf=ddf if np.isfinite(ddf) else None, ndf=ndf if np.isfinite(ndf) else None,
+        effect_size_name="Cramér's V" if "effect_size" in t else "",
+        resamples=int(t["resamples"][i]) if "resamples" in t else 0,
+    )

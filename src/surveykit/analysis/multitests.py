@@ -116,12 +116,13 @@ class MultiTests:
     vs_rest_p: np.ndarray
     vs_rest_p_adjusted: np.ndarray
     p_method: tuple[str, ...] = ()
+    resamples: tuple[int, ...] = ()  # per option, Monte-Carlo tables drawn (0: none)
 
 
 def multi_tests(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_groups: int,
                 weights: np.ndarray | None = None, *, correction: str = "holm",
                 population: float | None = None, sums: TickSums | None = None,
-                strata: Strata | None = None) -> MultiTests:
+                strata: Strata | None = None, exact_stop: float | None = None) -> MultiTests:
     """Test every option of a multi-response question by group.
 
     Parameters
@@ -142,6 +143,9 @@ def multi_tests(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_gr
     strata
         A stratified design (FPC per stratum): the tests are then design-based, weighted or
         not, as ``svydesign(ids = ~1, strata = , fpc = , weights = )``.
+    exact_stop
+        Level above which a Monte-Carlo p-value may stop early (None: the default of
+        :mod:`surveykit.analysis.exact`; see :func:`surveykit.analysis.itemstats.exact_stop`).
     """
     s = sums if sums is not None else tick_sums(ticks, answered, group, n_groups, weights,
                                                 strata=strata)
@@ -154,11 +158,13 @@ def multi_tests(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_gr
         chi = chi_square(tables.transpose(0, 2, 1))
         stat, df, p = chi["statistic"], chi["df"].astype(np.float64), chi["p_value"].copy()
         p_method = ["asymptotic"] * len(p)
+        resamples = [0] * len(p)
         # as for scaled items: Fisher's test where the chi-square approximation is unsafe
         sparse = (chi["min_expected"] < 1) | (chi["share_expected_lt5"] > 0.2)
+        stop = {} if exact_stop is None else {"stop_above": exact_stop}
         for j in np.flatnonzero(sparse & np.isfinite(p)):
-            exact = fisher_test(tables[j])
-            p[j], p_method[j] = exact.p_value, exact.method
+            exact = fisher_test(tables[j], **stop)
+            p[j], p_method[j], resamples[j] = exact.p_value, exact.method, exact.resamples
         total_yes, total_n = yes.sum(axis=1, keepdims=True), s.base_n.sum()
         rest_yes, rest_n = total_yes - yes[:, :g], total_n - s.base_n[None, :g]
         vs = two_proportions(yes[:, :g], np.broadcast_to(s.base_n[:g], yes[:, :g].shape),
@@ -191,8 +197,9 @@ def multi_tests(ticks: np.ndarray, answered: np.ndarray, group: np.ndarray, n_gr
         pct = 100 * mt["mean"][:, :g]
         diff, vs_p, method = 100 * mt["difference"][:, :g], mt["p_value"][:, :g], "rao-scott"
         p_method = ["F (second-order)"] * len(p)
+        resamples = [0] * len(p)
     vs_adj = adjust_rows(vs_p.reshape(1, -1), correction).reshape(vs_p.shape)
     return MultiTests(method=method, statistic=stat, df=df, p_value=p,
                       p_adjusted=adjust_rows(p[None, :], correction)[0], pct=pct,
                       difference=diff, vs_rest_p=vs_p, vs_rest_p_adjusted=vs_adj,
-                      p_method=tuple(p_method))
+                      p_method=tuple(p_method), resamples=tuple(resamples))

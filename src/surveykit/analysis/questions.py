@@ -68,11 +68,13 @@ def analyse_multi(survey: Survey, m: MultiResponse, by_ids: list[str],
             s.base_n[g], s.base_w[g], s.ticked_w[g], lo[g], hi[g]))
             for g, lab in enumerate(labels))
         t = multi_tests(ticks, answered, group, len(labels), w, correction=design.correction,
-                        population=design.population, sums=s, strata=design.strata)
+                        population=design.population, sums=s, strata=design.strata,
+                        exact_stop=design.exact_stop)
         tests[bid] = tuple(
             OptionTest(option=opt, name=t.method, statistic=float(t.statistic[j]),
                        df=float(t.df[j]), p_value=float(t.p_value[j]),
-                       p_adjusted=float(t.p_adjusted[j]), p_method=t.p_method[j])
+                       p_adjusted=float(t.p_adjusted[j]), p_method=t.p_method[j],
+                       resamples=t.resamples[j])
             for j, opt in enumerate(m.options))
     return MultiResult(id=m.id, label=m.label, options=m.options, overall=overall, by=by,
                        tests=tests)

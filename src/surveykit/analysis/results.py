@@ -141,11 +141,15 @@ class TestResult:
     ddf: float | None = None
     ndf: float | None = None
     effect_size_name: str = "Cramér's V"
+    # Monte-Carlo tables drawn for the p-value (0: not simulated); fewer than asked for
+    # when the p-value was clearly large early on (surveykit.analysis.exact).
+    resamples: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         out = {"name": self.name, "statistic": _num(self.statistic), "df": int(self.df),
                "p_value": _num(self.p_value), "p_adjusted": _num(self.p_adjusted),
                "p_method": self.p_method,
+               **({"resamples": int(self.resamples)} if self.resamples else {}),
                "effect_size": _num(self.effect_size), "effect_size_name": self.effect_size_name,
                "n": int(self.n), "min_expected": _num(self.min_expected),
                "share_expected_lt5": _num(self.share_expected_lt5)}
@@ -288,11 +292,13 @@ class OptionTest:
     p_value: float
     p_adjusted: float
     p_method: str = "asymptotic"
+    resamples: int = 0  # Monte-Carlo tables drawn, as for TestResult
 
     def to_dict(self) -> dict[str, Any]:
         return {"option": self.option, "name": self.name, "statistic": _num(self.statistic),
                 "df": _num(self.df), "p_value": _num(self.p_value),
-                "p_adjusted": _num(self.p_adjusted), "p_method": self.p_method}
+                "p_adjusted": _num(self.p_adjusted), "p_method": self.p_method,
+                **({"resamples": int(self.resamples)} if self.resamples else {})}
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,8 @@ def _design(results: SurveyResults) -> Design:
     s = results.settings
     return Design(weighted=False, n_total=float(results.respondents), population=s.population,
                   confidence=s.confidence, correction=s.correction, strict=s.letters_strict,
-                  loose=s.letters_loose, letters_family=s.letters_family)
+                  loose=s.letters_loose, letters_family=s.letters_family,
+                  exact_stop=itemstats.exact_stop(s.alpha))
 
 
 def _cube(items: list[ItemResult], rows: list[list[np.ndarray]]) -> tuple[CellSums, Masks]:
@@ -69,29 +70,12 @@ def _cube(items: list[ItemResult], rows: list[list[np.ndarray]]) -> tuple[CellSu
     return CellSums(n=n, w=n.astype(float), w2=n.astype(float)), Masks(score=score, **masks)
 
 
-def _record(t: dict, i: int = 0) -> TestResult:
-    """Entry ``i`` of an :mod:`.itemstats` test as a record (as :func:`analyse` makes it)."""
-    def num(key: str) -> float:
-        return float(t[key][i]) if key in t else NAN
-
-    ddf, ndf = num("ddf"), num("ndf")
-    return TestResult(
-        name=str(t["name"] if isinstance(t["name"], str) else t["name"][i]),
-        statistic=num("statistic"), df=int(np.nan_to_num(num("df"))),
-        p_value=num("p_value"), p_adjusted=num("p_adjusted"), effect_size=num("effect_size"),
-        n=int(np.nan_to_num(num("n"))), min_expected=num("min_expected"),
-        share_expected_lt5=num("share_expected_lt5"),
-        p_method=str(t["p_method"][i]) if "p_method" in t else "asymptotic",
-        ddf=ddf if np.isfinite(ddf) else None, ndf=ndf if np.isfinite(ndf) else None,
-        effect_size_name="Cramér's V" if "effect_size" in t else "")
-
-
 def _withheld(test: TestResult | None) -> TestResult | None:
     if test is None:
         return None
     return replace(test, statistic=NAN, df=0, p_value=NAN, p_adjusted=NAN, effect_size=NAN,
                    n=0, min_expected=NAN, share_expected_lt5=NAN, p_method=WITHHELD,
-                   ddf=None, ndf=None)
+                   ddf=None, ndf=None, resamples=0)
 
 
 def _pooled_tests(item: ItemResult, bid: str, hidden: np.ndarray, design: Design
@@ -105,7 +89,7 @@ def _pooled_tests(item: ItemResult, bid: str, hidden: np.ndarray, design: Design
     f = itemstats.figures(s, masks, design)
     omni = itemstats.omnibus(s, masks, design, len(rows))
     means = itemstats.mean_test(s, masks, design, f, len(rows))
-    return _record(omni), _record(means)
+    return itemstats.result_record(omni), itemstats.result_record(means)
 
 
 def _letters(items: list[ItemResult], bid: str, hidden: list[np.ndarray],
@@ -179,13 +163,15 @@ def protect_items(results: SurveyResults, states: list[dict[str, np.ndarray]],
     return tuple(replace(item, by=by[i]) for i, item in enumerate(items))
 
 
-def multi_option_tests(m: MultiResult, bid: str, hidden: np.ndarray, weighted: bool,
-                 correction: str, respondents: int) -> tuple[OptionTest, ...]:
+def multi_option_tests(m: MultiResult, bid: str, hidden: np.ndarray,
+                       results: SurveyResults) -> tuple[OptionTest, ...]:
     """Per-option tests over the shown groups plus the remainder (or withheld, weighted)."""
     old = m.tests.get(bid, ())
-    if weighted:
+    correction, respondents = results.settings.correction, results.respondents
+    exact_stop = itemstats.exact_stop(results.settings.alpha)
+    if not_redoable(results):
         return tuple(replace(t, statistic=NAN, df=NAN, p_value=NAN, p_adjusted=NAN,
-                             p_method=WITHHELD) for t in old)
+                             p_method=WITHHELD, resamples=0) for t in old)
     shown = [g.figures for g, h in zip(m.by[bid], hidden) if not h and g.figures is not None]
     ticked = [np.array(f.counts, dtype=float) for f in shown]
     base = [float(f.n) for f in shown]
@@ -198,8 +184,9 @@ def multi_option_tests(m: MultiResult, bid: str, hidden: np.ndarray, weighted: b
     sums = TickSums(ticked_n=t_n, ticked_w=t_n, ticked_w2=t_n, base_n=b_n, base_w=b_n,
                     base_w2=b_n)
     t = multi_tests(None, None, np.zeros(respondents, dtype=np.int32), len(base) - 1,
-                    correction=correction, sums=sums)
+                    correction=correction, sums=sums, exact_stop=exact_stop)
     return tuple(OptionTest(option=opt, name=t.method, statistic=float(t.statistic[j]),
                             df=float(t.df[j]), p_value=float(t.p_value[j]),
-                            p_adjusted=float(t.p_adjusted[j]), p_method=t.p_method[j])
+                            p_adjusted=float(t.p_adjusted[j]), p_method=t.p_method[j],
+                            resamples=t.resamples[j])
                  for j, opt in enumerate(m.options))
