@@ -435,6 +435,29 @@ def test_same_survey_in_four_formats_gives_identical_results(same_survey_four_wa
         assert payload == inferred["csv"], fmt
 
 
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.parametrize("name", ["parity.xls", "parity.ods"])
+def test_old_excel_and_opendocument_workbooks_give_identical_results(name, tmp_path):
+    """The same survey as an Excel 97-2003 .xls and an OpenDocument .ods (written by
+    tests/data/make_workbooks.py, a notes sheet before the data): the data sheet is
+    found and the analysis equals the CSV's, with the codebook given or inferred."""
+    codebook = Codebook(
+        items=tuple(Item(q.lower(), q, q, AGREE5) for q in ("Q1", "Q2", "Q3")),
+        breakdowns=(Breakdown("team", "Team", "Team", groups=("North", "South", "East")),),
+        id_column="id")
+    csv_path = tmp_path / "s.csv"
+    survey_frame().to_csv(csv_path, index=False)
+    assert detect_format(DATA / name) == "excel"
+    table = read_table(DATA / name)
+    assert list(table.frame.columns) == COLUMNS
+    assert table.frame["id"].tolist() == [r[0] for r in ROWS]  # whole numbers, not 1.0
+    assert _results(read_survey(DATA / name, codebook)) == _results(read_survey(csv_path,
+                                                                                codebook))
+    assert _results(read_survey(DATA / name)) == _results(read_survey(csv_path))
+
+
 def test_inferred_codebooks_agree_across_formats(same_survey_four_ways):
     surveys = {fmt: read_survey(path) for fmt, path in same_survey_four_ways.items()}
     reference = surveys["csv"]
