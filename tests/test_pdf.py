@@ -127,6 +127,46 @@ def test_charts_are_vector_with_text(example_pdf):
         assert len(listing) == 2, listing  # header lines only: no raster images
 
 
+def _figure_alts(path: Path) -> list[str | None]:
+    """The /Alt text of every Figure in the PDF's structure tree, in reading order."""
+    pypdf = pytest.importorskip("pypdf")
+    generic = pypdf.generic
+    root = pypdf.PdfReader(path).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "en-GB"
+    out: list[str | None] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, generic.ArrayObject):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, generic.DictionaryObject):
+            if node.get("/S") == "/Figure":
+                alt = node.get("/Alt")
+                out.append(None if alt is None else str(alt))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(root["/StructTreeRoot"])
+    return out
+
+
+def test_every_chart_is_a_tagged_figure_with_the_html_alt_text(example_pdf, tmp_path):
+    """Screen readers read a PDF's charts from /Alt on its Figure tags: each chart of the
+    paper is one, carrying the text the HTML paper gives it (role="img" aria-label)."""
+    import html as html_lib
+
+    from surveykit.render import render_html
+
+    path, _, results = example_pdf
+    page = render_html(results, tmp_path / "briefing.html")
+    labels = [html_lib.unescape(a) for a in re.findall(
+        r'<svg[^>]*role="img"[^>]*aria-label="([^"]+)"|'
+        r'<img[^>]*alt="([^"]+)"', page) for a in a if a]
+    assert len(labels) == 6  # four themes' bar charts, a heatmap per breakdown
+    assert _figure_alts(path) == labels
+
+
 def test_same_bytes_every_time(example_pdf, monkeypatch):
     from surveykit.render import render_pdf
 
