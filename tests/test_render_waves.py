@@ -194,6 +194,19 @@ def test_statements_not_compared_say_why(waves, two_paper):
     assert f"“{results.item('want_training').label}”: asked in 2026 only." in text
 
 
+def test_a_statement_no_longer_asked_is_named_by_its_wording(waves):
+    """dropped_q was asked in 2024 only: the paper and results.json give its question
+    (from the 2024 wave), not just its id."""
+    from surveykit.render import render_html
+
+    results, _, three = waves
+    text = " ".join("".join(_section(render_html(results, comparison=three), "change").text)
+                    .split())
+    assert "“Dropped dropped_q”: asked in 2024 only." in text
+    entry = next(e for e in three.to_dict()["only_in_some_waves"] if e["item"] == "dropped_q")
+    assert entry == {"item": "dropped_q", "label": "Dropped dropped_q", "waves": ["2024"]}
+
+
 def test_hostile_wording_is_escaped(two_paper):
     assert "<script>alert(1)" not in two_paper
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in two_paper
@@ -334,6 +347,11 @@ def test_pdf_shows_the_change_and_fits_the_page(waves, tmp_path):
 
 # --- tab book, JSON, CSV --------------------------------------------------------------------
 
+def flat_row(rows, text):
+    """Index of the first row whose first cell is ``text``."""
+    return next(k for k, row in enumerate(rows) if row[0] == text)
+
+
 def test_xlsx_change_sheet(waves):
     from surveykit.render import render_xlsx
 
@@ -359,6 +377,10 @@ def test_xlsx_change_sheet(waves):
     flat = [v for row in rows for v in row if v is not None]
     assert "Not compared: wording or answer scale changed" in flat
     assert "Not in every wave" in flat and "dropped_q" in flat
+    # a statement no longer asked is named by its last wording, beside its id
+    listed = rows[flat_row(rows, "Not in every wave") + 1:]
+    dropped = next(row for row in listed if row[0] == "dropped_q")
+    assert dropped[1:3] == ("Dropped dropped_q", "asked in 2024")
     # Respondent-facing text that looks like a formula stays text.
     hostile = [c for row in ws.iter_rows() for c in row
                if isinstance(c.value, str) and "HYPERLINK" in c.value]

@@ -12,7 +12,7 @@ flagged and not compared.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -101,6 +101,9 @@ class WaveComparison:
     only_in_some: tuple[tuple[str, tuple[str, ...]], ...]  # (item, waves it is in)
     correction: str
     alpha: float
+    # item -> its wording in the latest wave that asks it, so an item dropped since an
+    # earlier wave can be named by its question, not by its id
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,7 +113,8 @@ class WaveComparison:
                        for k, vs in self.trends.items()},
             "wording_changed": [{"item": i, "wave": w, "change": c}
                                 for i, w, c in self.wording_changed],
-            "only_in_some_waves": [{"item": i, "waves": list(w)} for i, w in self.only_in_some],
+            "only_in_some_waves": [{"item": i, "label": self.labels.get(i, i), "waves": list(w)}
+                                   for i, w in self.only_in_some],
         }
 
 
@@ -194,4 +198,6 @@ def compare_waves(waves: Sequence[Wave], *, correction: str = "holm",
                        for w in waves) for i in all_ids}
     return WaveComparison(waves=names, changes=tuple(changes), trends=trends,
                           wording_changed=tuple(changed), only_in_some=only,
-                          correction=correction, alpha=alpha)
+                          correction=correction, alpha=alpha,
+                          labels={i: next(w.items[i].label for w in reversed(waves)
+                                          if i in w.items) for i in all_ids})

@@ -129,7 +129,8 @@ def change_view(comparison: WaveComparison, results: SurveyResults, *,
     overall = {c.item: c for c in latest if c.breakdown == OVERALL}
     reworded = {i: what for i, w, what in comparison.wording_changed if w == wave_to}
     present = dict(comparison.only_in_some)
-    item_label = {i.id: i.label for i in results.items}
+    # this wave's wording first; an item no longer asked keeps its last wording
+    item_label = {**comparison.labels, **{i.id: i.label for i in results.items}}
     # A trend line never joins figures across a change of wording or scale: it starts at
     # the latest wave where the question changed.
     since = {i: max(comparison.waves.index(w) for j, w, _ in comparison.wording_changed

@@ -158,7 +158,7 @@ def change_sheet(ws: Worksheet, results: SurveyResults, comparison: WaveComparis
     """Every change between consecutive waves, then trends and what was not compared."""
     from surveykit.analysis.waves import OVERALL
 
-    labels = {i.id: i.label for i in results.items}
+    labels = {**comparison.labels, **{i.id: i.label for i in results.items}}
     breakdowns = {b.id: b.label for b in results.breakdowns}
     correction = CORRECTION_NAMES.get(comparison.correction, comparison.correction)
     put_text(ws, 1, 1, f"Change between waves: {', '.join(comparison.waves)}", font=TITLE)
