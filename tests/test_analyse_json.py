@@ -79,10 +79,12 @@ def test_tests_letters_and_adjusted_p(raked):
     assert {"ndf", "ddf"} <= set(block["test"])
     assert block["mean_test"]["p_adjusted"] >= block["mean_test"]["p_value"]
     shown = [g for g in block["groups"] if not g["suppressed"]]
-    assert all({"letter", "higher_than", "vs_rest"} <= set(g) for g in shown)
+    assert all({"letter", "higher_than", "vs_rest", "mean_vs_rest"} <= set(g) for g in shown)
     assert any(g["higher_than"] for g in shown)  # the planted sector effect
     for g in shown:
         assert g["vs_rest"]["p_adjusted"] >= g["vs_rest"]["p_value"]
+        assert g["mean_vs_rest"]["test"] == "design-based t"
+        assert g["mean_vs_rest"]["p_adjusted"] >= g["mean_vs_rest"]["p_value"]
 
 
 def test_suppression_reasons_are_given(raked):

@@ -60,6 +60,23 @@ def test_overall_weighted_interval(frame):
     assert fig.ci_high == pytest.approx(100 * ref["logit"]["upper"], rel=1e-8)
 
 
+def test_mean_score_vs_rest_is_svyttest(frame):
+    """R: ``svyttest(item ~ in_g, des)`` for each group (expected_extra.json,
+    ``weighted_means``); the adjusted p is Holm over the breakdown's groups (one item)."""
+    from statsmodels.stats.multitest import multipletests
+
+    RX = json.loads((REFERENCE / "expected_extra.json").read_text())["weighted_means"]
+    groups = _analyse(frame).item("item").by["group"].groups
+    refs = RX["vs_rest"]
+    for g, ref in zip(groups, refs):
+        assert g.group == ref["group"] and g.mean_vs_rest.test == "design-based t"
+        assert g.mean_vs_rest.difference == pytest.approx(ref["difference"], rel=1e-10)
+        assert g.mean_vs_rest.p_value == pytest.approx(ref["p_value"], rel=1e-9)
+        assert g.mean_vs_rest.rest_mean == pytest.approx(g.figures.mean - ref["difference"])
+    holm = multipletests([r["p_value"] for r in refs], method="holm")[1]
+    assert [g.mean_vs_rest.p_adjusted for g in groups] == pytest.approx(holm, rel=1e-8)
+
+
 def test_kish_effective_n_by_group(frame):
     """Kish (1965): ``sum(w)^2 / sum(w^2)`` over each group's answered rows."""
     groups = {g.group: g.figures for g in _analyse(frame).item("item").by["group"].groups}

@@ -322,6 +322,7 @@ def test_methods_note_says_what_was_done(example_results, paper):
     assert "Pearson's chi-square test and Fisher's test with its p-value estimated" in methods
     assert "(Monte Carlo;" in methods and "Fisher's exact test" not in methods
     assert "Kruskal-Wallis" in methods  # mean tests, in the tab book
+    assert "each group's mean score against everyone else's (Mann-Whitney test)" in methods
 
 
 def test_methods_note_names_the_design_when_the_workforce_is_known(example_results):

@@ -133,6 +133,7 @@ def test_paper_says_weighted_and_shows_weighted_bases(weighted):
     assert f"effective sample of {fmt_n(w.sum() ** 2 / (w ** 2).sum())}" in methods
     # The statistics named are the design-based ones actually used.
     assert "Rao-Scott" in methods and "design-based z-test" in methods
+    assert "design-based t-test of the weighted means" in methods  # means vs rest
     assert "Pearson's chi-square" not in methods
     table = re.search(r"<table class=\"items\">.*?</table>", html, re.DOTALL).group(0)
     assert "Weighted base" in table and "Effective n" in table

@@ -80,6 +80,12 @@ def test_breakdown_sheet_figures_match_results(book, example_results):
     r = _find(ws, "job_relevant", "Significant vs rest")
     housing = groups.index("Housing") + 6
     assert ws.cell(r, housing).value == "▼ lower"
+    # each group's mean score against the rest, as results.json has it
+    for measure, get in (("Mean score: difference from the rest", lambda m: m.difference),
+                         ("Mean score vs rest: adjusted p", lambda m: m.p_adjusted)):
+        r = _find(ws, "job_relevant", measure)
+        for j, g in enumerate(ib.groups, start=6):
+            assert ws.cell(r, j).value == pytest.approx(get(g.mean_vs_rest), rel=1e-12)
     assert [ws.cell(3, j).value for j in range(6, 6 + len(groups))] == [
         g.letter for g in ib.groups] == ["A", "B", "C", "D", "E", "F"]
     r = _find(ws, "job_relevant", "Higher than (column letters)")

@@ -153,6 +153,7 @@ def _p_pairs(results):
                     yield t.p_value, t.p_adjusted
             for g in b.groups:
                 yield g.vs_rest.p_value, g.vs_rest.p_adjusted
+                yield g.mean_vs_rest.p_value, g.mean_vs_rest.p_adjusted
     for m in results.multi:
         for tests in m.tests.values():
             for t in tests:

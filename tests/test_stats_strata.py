@@ -252,6 +252,20 @@ def test_wald_test_of_means_against_regtermtest(results, breakdown):
     assert t.p_value == pytest.approx(ref["p_value"], rel=1e-8)
 
 
+@pytest.mark.parametrize("breakdown", ["group", "sector"])
+def test_mean_score_vs_rest_against_svyttest(results, breakdown):
+    """R: ``svyttest(item ~ in_g, des_s)``, in_g FALSE for the not stated (they are part
+    of the rest): group and rest share strata, so the t-test uses their covariance."""
+    groups = results.item("item").by[breakdown].groups
+    for g, ref in zip(groups, R["mean_vs_rest"][breakdown]):
+        assert g.group == ref["group"]
+        m = g.mean_vs_rest
+        assert m.test == "design-based t"
+        assert m.difference == pytest.approx(ref["difference"], rel=1e-10)
+        assert m.p_value == pytest.approx(ref["p_value"], rel=1e-8)
+        assert m.rest_mean == pytest.approx(g.figures.mean - ref["difference"], rel=1e-12)
+
+
 @pytest.mark.parametrize("b, breakdown", [(0, "group"), (1, "sector")])
 def test_domain_means_and_ses_against_svyby(survey, parts, b, breakdown):
     strata, flat, split = parts

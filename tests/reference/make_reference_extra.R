@@ -370,6 +370,14 @@ opt_tests <- function(design, var, levels) {
     list(option = o, chisq = chi, vs_rest = rest)
   })
 }
+mean_vs_rest_s <- function(design, var, levels) {  # rest includes the not stated
+  lapply(levels, function(g) {
+    dg <- update(design, in_g = !is.na(get(var)) & get(var) == g)
+    tt <- svyttest(item ~ in_g, dg)
+    list(group = g, difference = num(tt$estimate), statistic = num(tt$statistic),
+         df = num(tt$parameter), p_value = num(tt$p.value))
+  })
+}
 index_s <- function(design) {
   o <- svymean(~index, design, na.rm = TRUE)
   by_g <- svyby(~index, ~group, design, svymean, na.rm = TRUE)
@@ -419,6 +427,8 @@ out$strata <- list(
   mean_tests = list(group = wald_s(des_s, "group"), sector = wald_s(des_s, "sector"),
                     group_means = means_s(des_s, "group"),
                     sector_means = means_s(des_s, "sector")),
+  mean_vs_rest = list(group = mean_vs_rest_s(des_s, "group", c("A", "B", "C", "D")),
+                      sector = mean_vs_rest_s(des_s, "sector", c("X", "Y", "Z"))),
   options = list(group = opt_tests(des_s, "group", c("A", "B", "C", "D")),
                  sector = opt_tests(des_s, "sector", c("X", "Y", "Z"))),
   index = index_s(des_s),

@@ -28,6 +28,7 @@ from surveykit.analysis.results import (
     GroupResult,
     ItemBreakdown,
     ItemResult,
+    MeanComparison,
     Settings,
     SurveyResults,
 )
@@ -265,10 +266,12 @@ def analyse(
         vs = itemstats.versus_rest(f, design, G)
         lett = itemstats.letters(f, design, G)
         means = itemstats.mean_test(s, masks, design, f, G, sh)
+        mvs = itemstats.mean_versus_rest(s, masks, design, f, G, sh)
         fl = _as_lists(f, s, ks, net_spec, design, sh)
         levels = lett.level.tolist()
         vl = {k: vs[k].tolist() for k in ("rest_n", "rest_pct", "difference", "p_value",
                                            "p_adjusted")}
+        ml = {k: mvs[k].tolist() for k in ("rest_mean", "difference", "p_value", "p_adjusted")}
         for i in range(len(cb.items)):
             groups = tuple(
                 GroupResult(
@@ -279,6 +282,10 @@ def analyse(
                         difference=vl["difference"][i][g], p_value=vl["p_value"][i][g],
                         p_adjusted=vl["p_adjusted"][i][g], test=vs["test"]),
                     letter=lett.labels[g], higher_than=_higher_than(lett.labels, levels[i][g]),
+                    mean_vs_rest=MeanComparison(
+                        rest_mean=ml["rest_mean"][i][g], difference=ml["difference"][i][g],
+                        p_value=ml["p_value"][i][g], p_adjusted=ml["p_adjusted"][i][g],
+                        test=mvs["test"]),
                 )
                 for g in range(G)
             )

@@ -35,7 +35,11 @@ from surveykit.analysis.intervals import (
     wilson_interval,
 )
 from surveykit.analysis.letters import ColumnLetters, column_letters, column_letters_weighted
-from surveykit.analysis.meantests import kruskal_from_counts, weighted_mean_tests
+from surveykit.analysis.meantests import (
+    kruskal_from_counts,
+    mann_whitney_vs_rest,
+    weighted_mean_tests,
+)
 from surveykit.analysis.raoscott import rao_scott_from_sums
 from surveykit.analysis.results import TestResult
 from surveykit.analysis.significance import adjust, chi_square, two_proportions
@@ -336,6 +340,34 @@ def mean_test(s: CellSums, m: Masks, d: Design, f: dict[str, np.ndarray],
         name = "kruskal-wallis"
     return {"name": name, "statistic": statistic, "df": df, "p_value": p,
             "p_adjusted": adjust(p, d.correction), **extra}
+
+
+def mean_versus_rest(s: CellSums, m: Masks, d: Design, f: dict[str, np.ndarray],
+                     n_groups: int, sh: CellSums | None = None) -> dict[str, np.ndarray]:
+    """Each group's mean score against everyone else's (not stated in the rest, as for
+    :func:`versus_rest`): Mann-Whitney (R ``wilcox.test(exact = FALSE)``) or, weighted, a
+    design-based t-test of the domain means (R ``svyttest``)."""
+    G = n_groups
+    valid = m.valid[:, None, :]
+    if d.design_based:
+        by_h = {}
+        if d.strata is not None:
+            v4 = m.valid[:, None, None, :]
+            by_h = {"strata": d.strata, "w_h": sh.w * v4, "w2_h": sh.w2 * v4}
+        out = weighted_mean_tests(s.w * valid, s.w2 * valid, m.score, d.n_total,
+                                  n_answered=f["n"].sum(axis=1), population=d.population,
+                                  **by_h)
+        diff, p, test = out["difference"][:, :G], out["p_value"][:, :G], "design-based t"
+        rest_mean = out["mean"][:, :G] - diff
+    else:
+        counts = s.n * valid
+        p, test = mann_whitney_vs_rest(counts)["p_value"][:, :G], "mann-whitney"
+        rest = counts.sum(axis=1, keepdims=True) - counts[:, :G]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rest_mean = (rest * m.score[:, None, :]).sum(axis=2) / rest.sum(axis=2)
+        diff = f["mean"][:, :G] - rest_mean
+    return {"rest_mean": rest_mean, "difference": diff, "p_value": p,
+            "p_adjusted": adjust(p, d.correction), "test": test}
 
 
 def result_record(t: dict, i: int = 0) -> TestResult:

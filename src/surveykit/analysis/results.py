@@ -99,6 +99,22 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class MeanComparison:
+    """A group against the rest of the sample on mean score."""
+
+    rest_mean: float
+    difference: float
+    p_value: float
+    p_adjusted: float
+    test: str = "mann-whitney"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"test": self.test, "rest_mean": _num(self.rest_mean),
+                "difference": _num(self.difference), "p_value": _num(self.p_value),
+                "p_adjusted": _num(self.p_adjusted)}
+
+
+@dataclass(frozen=True)
 class GroupResult:
     """A group of a breakdown: its figures, or the reason they are withheld."""
 
@@ -111,6 +127,7 @@ class GroupResult:
     # Letters of the groups this one is significantly above: uppercase at the strict
     # level, lowercase at the loose one (SPSS / Q convention).
     higher_than: tuple[str, ...] = ()
+    mean_vs_rest: MeanComparison | None = None
 
     def to_dict(self, labels: tuple[str, ...]) -> dict[str, Any]:
         if self.suppressed or self.figures is None:
@@ -121,6 +138,8 @@ class GroupResult:
         out["higher_than"] = list(self.higher_than)
         if self.vs_rest is not None:
             out["vs_rest"] = self.vs_rest.to_dict()
+        if self.mean_vs_rest is not None:
+            out["mean_vs_rest"] = self.mean_vs_rest.to_dict()
         return out
 
 

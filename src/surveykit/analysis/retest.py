@@ -136,6 +136,9 @@ def protect_items(results: SurveyResults, states: list[dict[str, np.ndarray]],
         raw = np.array([[NAN if h or g.vs_rest is None else g.vs_rest.p_value
                          for g, h in zip(items[i].by[bid].groups, hidden[i])] for i in rows])
         vs_adjusted = dict(zip(rows, adjust(raw, correction)))
+        raw = np.array([[NAN if h or g.mean_vs_rest is None else g.mean_vs_rest.p_value
+                         for g, h in zip(items[i].by[bid].groups, hidden[i])] for i in rows])
+        mean_adjusted = dict(zip(rows, adjust(raw, correction)))
         family = results.settings.letters_family
         redo = [i for i in rows if family == "breakdown" or hidden[i].any()]
         letters = {}
@@ -156,7 +159,10 @@ def protect_items(results: SurveyResults, states: list[dict[str, np.ndarray]],
                 vs = group.vs_rest
                 if vs is not None:
                     vs = replace(vs, p_adjusted=float(vs_adjusted[i][g]))
-                groups.append(replace(group, vs_rest=vs,
+                mean_vs = group.mean_vs_rest
+                if mean_vs is not None:
+                    mean_vs = replace(mean_vs, p_adjusted=float(mean_adjusted[i][g]))
+                groups.append(replace(group, vs_rest=vs, mean_vs_rest=mean_vs,
                                       higher_than=letters[i][g] if i in letters
                                       else group.higher_than))
             by[i][bid] = replace(ib, groups=tuple(groups), test=tests[i], mean_test=means[i])

@@ -137,6 +137,7 @@ class Methods:
     omnibus: tuple[str, ...]  # test names used for statement x breakdown
     versus_rest: tuple[str, ...]
     means: tuple[str, ...]
+    means_versus_rest: tuple[str, ...]
     multi: tuple[str, ...]
     weighting: Mapping[str, Any] | None
     letters: bool
@@ -280,6 +281,8 @@ def methods_note(results: SurveyResults) -> Methods:
         versus_rest=names(g.vs_rest.test for ib in blocks for g in ib.groups
                           if g.vs_rest is not None),
         means=names(ib.mean_test.name for ib in blocks if ib.mean_test is not None),
+        means_versus_rest=names(g.mean_vs_rest.test for ib in blocks for g in ib.groups
+                                if g.mean_vs_rest is not None),
         multi=names(test_kind(t) for m in results.multi for ts in m.tests.values() for t in ts),
         weighting=results.settings.weighting,
         letters=any(g.letter for ib in blocks for g in ib.groups),

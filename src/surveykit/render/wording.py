@@ -24,6 +24,8 @@ TEST_NAMES = {
     "design-based z": "design-based z-test on the weighted percentages",
     "kruskal-wallis": "Kruskal-Wallis test",
     "wald F (weighted means)": "design-based Wald F test of the weighted means",
+    "mann-whitney": "Mann-Whitney test",
+    "design-based t": "design-based t-test of the weighted means",
 }
 
 

@@ -151,21 +151,28 @@ def _block(ws: Worksheet, row: int, item: ItemResult, cells: Sequence[GroupResul
                 put_number(ws, row, col, get(fig), fmt)
         row += 1
     if with_tests:
-        for measure, get, fmt in (
-                ("Difference from the rest (points)", lambda c: c.difference, POINTS),
-                ("Rest of staff: % positive", lambda c: c.rest_pct_positive / 100, PCT),
-                ("Group vs rest: p", lambda c: c.p_value, P_VALUE),
-                ("Group vs rest: adjusted p", lambda c: c.p_adjusted, P_VALUE)):
+        for measure, attr, get, fmt in (
+                ("Difference from the rest (points)", "vs_rest", lambda c: c.difference,
+                 POINTS),
+                ("Rest of staff: % positive", "vs_rest", lambda c: c.rest_pct_positive / 100,
+                 PCT),
+                ("Group vs rest: p", "vs_rest", lambda c: c.p_value, P_VALUE),
+                ("Group vs rest: adjusted p", "vs_rest", lambda c: c.p_adjusted, P_VALUE),
+                ("Mean score: difference from the rest", "mean_vs_rest",
+                 lambda c: c.difference, MEAN),
+                ("Mean score vs rest: adjusted p", "mean_vs_rest", lambda c: c.p_adjusted,
+                 P_VALUE)):
             label(row, measure)
             for j, g in enumerate(cells):
                 col = _FIRST + j
                 if g is None:
                     continue
-                if g.suppressed or g.vs_rest is None:
+                cmp = None if g.suppressed else getattr(g, attr)
+                if cmp is None:
                     if g.suppressed:
                         put_suppressed(ws, row, col)
                     continue
-                put_number(ws, row, col, get(g.vs_rest), fmt)
+                put_number(ws, row, col, get(cmp), fmt)
             row += 1
         label(row, "Significant vs rest")
         for j, g in enumerate(cells):
