@@ -82,6 +82,17 @@ def test_encrypted_workbook(tmp_path):
     raises(path, "password-protected")
 
 
+def test_really_encrypted_workbook(tmp_path):
+    """tests/data/password.xlsx: a survey saved with a password (ECMA-376 agile
+    encryption, as Excel 2010 and later write it), under any name."""
+    data = (Path(__file__).parent / "data" / "password.xlsx").read_bytes()
+    assert data.startswith(OLE2_SIGNATURE)
+    for name in ("locked.xlsx", "locked.csv", "locked"):
+        path = tmp_path / name
+        path.write_bytes(data)
+        raises(path, "the workbook is password-protected")
+
+
 def test_ole_file_that_is_not_encrypted_is_called_old_xls_or_protected(tmp_path):
     path = tmp_path / "old.xlsx"
     path.write_bytes(OLE2_SIGNATURE + b"\x00" * 4096)
@@ -270,8 +281,8 @@ def _bomb(path: Path) -> Path:
 
 
 def _locked(path: Path) -> Path:
-    path.write_bytes(OLE2_SIGNATURE + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le")
-                     + b"\x00" * 2048)
+    """A workbook really encrypted as Excel does it (tests/data/make_workbooks.py)."""
+    path.write_bytes((Path(__file__).parent / "data" / "password.xlsx").read_bytes())
     return path
 
 

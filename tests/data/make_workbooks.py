@@ -1,10 +1,13 @@
 """Write ``parity.xls`` (Excel 97-2003) and ``parity.ods`` (OpenDocument), the small survey
 of ``tests/test_ingest_formats.py`` (ROWS) in the two workbook formats surveykit reads but
-cannot write in the tests (they need xlwt and odfpy, which surveykit does not depend on).
+cannot write in the tests (they need xlwt and odfpy, which surveykit does not depend on),
+and ``password.xlsx``, the same survey encrypted with the password "survey" the way Excel
+does it (ECMA-376 agile encryption, by msoffcrypto-tool), for the bad-input tests.
 
-Run once, in a throwaway environment, and commit the two files:
+Run once, in a throwaway environment, and commit the files:
 
-    python -m venv /tmp/gen && /tmp/gen/bin/pip install xlwt odfpy pandas
+    python -m venv /tmp/gen && /tmp/gen/bin/pip install xlwt odfpy pandas openpyxl \
+        msoffcrypto-tool
     /tmp/gen/bin/python tests/data/make_workbooks.py
 """
 
@@ -48,7 +51,26 @@ def write_ods(path: Path) -> None:
         pd.DataFrame(ROWS, columns=COLUMNS).to_excel(writer, sheet_name="Data", index=False)
 
 
+def write_encrypted_xlsx(path: Path, password: str = "survey") -> None:
+    import io
+
+    import msoffcrypto
+    import pandas as pd
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = io.BytesIO()
+    pd.DataFrame(ROWS, columns=COLUMNS).to_excel(plain, index=False, engine="openpyxl")
+    plain.seek(0)
+    with path.open("wb") as out:
+        OOXMLFile(plain).encrypt(password, out)
+    with path.open("rb") as fh:  # check that it opens again with the password
+        office = msoffcrypto.OfficeFile(fh)
+        office.load_key(password=password)
+        office.decrypt(io.BytesIO())
+
+
 if __name__ == "__main__":
     write_xls(HERE / "parity.xls")
     write_ods(HERE / "parity.ods")
-    print("wrote parity.xls and parity.ods")
+    write_encrypted_xlsx(HERE / "password.xlsx")
+    print("wrote parity.xls, parity.ods and password.xlsx")
