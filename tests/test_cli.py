@@ -50,6 +50,18 @@ def test_analyse_example_writes_outputs(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".surveykit-")]
 
 
+def test_default_run_says_when_the_pdf_cannot_be_made(tmp_path, monkeypatch):
+    """Where WeasyPrint cannot load (Pango missing), the default run writes the other
+    outputs and says on stderr that the PDF is missing, and how to get it."""
+    from surveykit.render import pdf
+
+    monkeypatch.setattr(pdf, "pdf_available", lambda: False)
+    out = run("analyse", EXAMPLE / "survey.xlsx", "--out", tmp_path)
+    assert out.exit_code == 0, out.output
+    assert "note: briefing.pdf not written: PDF output needs WeasyPrint" in out.stderr
+    assert (tmp_path / "briefing.html").exists() and not (tmp_path / "briefing.pdf").exists()
+
+
 def test_analyze_alias_and_by_flag(tmp_path):
     out = run("analyze", EXAMPLE / "survey.xlsx", "-c", EXAMPLE / "codebook.yaml",
               "--by", "role", "--out", tmp_path, "--format", "json")

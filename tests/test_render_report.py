@@ -64,8 +64,12 @@ def test_without_weasyprint(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "pdf_available", lambda: False)
     assert default_formats() == ("html", "xlsx", "json", "csv")
     assert parse_formats(None) == ("html", "xlsx", "json", "csv")
-    report = _build(tmp_path / "default")  # the default quietly leaves the PDF out
+    report = _build(tmp_path / "default")  # the default leaves the PDF out, and says so
     assert "briefing.pdf" not in [p.name for p in report.files]
+    (note,) = report.notes
+    assert note.startswith("briefing.pdf not written: PDF output needs WeasyPrint: "
+                           "pip install 'surveykit[pdf]'") and "Pango" in note
+    assert _build(tmp_path / "html", formats=["html"]).notes == ()  # not asked for: no note
     with pytest.raises(UsageError, match=r"WeasyPrint.*pip install 'surveykit\[pdf\]'"):
         _build(tmp_path / "asked", formats=["html", "pdf"])
     assert not (tmp_path / "asked").exists() or not list((tmp_path / "asked").iterdir())

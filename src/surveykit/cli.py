@@ -207,6 +207,8 @@ def analyse_command(
         typer.echo(line if line.startswith("using codebook") else f"inferred: {line}", err=True)
     for warning in report.results.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
     if report.comparison is not None:
         for item, wave, what in report.comparison.wording_changed:
             typer.echo(f"warning: {item} not compared with {wave}: {what}", err=True)

@@ -60,6 +60,8 @@ class Report:
     failed
         One message per ``fail_on`` rule that tripped (the outputs are still written, so a
         failing pipeline publishes the paper that shows why).
+    notes
+        What the run left out and why (the PDF, by default, where WeasyPrint cannot load).
     """
 
     results: SurveyResults
@@ -67,6 +69,7 @@ class Report:
     inferred: tuple[str, ...] = ()
     comparison: WaveComparison | None = None
     failed: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 def parse_formats(value: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -268,7 +271,13 @@ def build_report(
     from surveykit.config import RunConfig
     from surveykit.render.pdf import INSTALL_HINT, pdf_available
 
-    formats = default_formats() if formats is None else parse_formats(formats)
+    notes: tuple[str, ...] = ()
+    if formats is None:
+        formats = default_formats()
+        if "pdf" not in formats:  # say so: the reader of the README expects the PDF
+            notes = (f"briefing.pdf not written: {INSTALL_HINT}",)
+    else:
+        formats = parse_formats(formats)
     if min_group < 1:
         raise UsageError("--min-group must be at least 1")
     if not 0 < alpha < 1:
@@ -337,7 +346,7 @@ def build_report(
     files = _write_all(Path(out), rendered)
     failed = _gates(fail_on, results, comparison, table, survey.codebook)
     return Report(results=results, files=files, inferred=inferred, comparison=comparison,
-                  failed=tuple(failed))
+                  failed=tuple(failed), notes=notes)
 
 
 def _render(formats: Sequence[str], results: SurveyResults, *, step: Callable[[], None],

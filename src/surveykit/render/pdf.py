@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     from surveykit.analysis.waves import WaveComparison
     from surveykit.comments import CommentSection
 
-INSTALL_HINT = "PDF output needs WeasyPrint: pip install 'surveykit[pdf]'"
+INSTALL_HINT = ("PDF output needs WeasyPrint: pip install 'surveykit[pdf]', and the Pango "
+                "library it draws with (Debian/Ubuntu: apt install libpango-1.0-0 "
+                "libpangoft2-1.0-0)")
 
 
 def pdf_available() -> bool:
